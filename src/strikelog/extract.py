@@ -1,0 +1,827 @@
+"""Stage 4, extract: ParsedArticle -> list[Mention].
+
+Finds attack and strike predicates (data/event_types.json "triggers") in each sentence, groups
+the predicates that describe one event ("launched an attack", "an air strike that struck ..."),
+and reads their arguments from the dependency parse and the dictionary tags: agent, target,
+place, time, instrument, casualties, who says so, and what the event answers. Dates and places
+are left as raw expressions for the time and place stages.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from .counts import read_count
+from .records import Claim, Count, Mention, ParsedArticle, PlaceRef, Tagged, TimeExpr
+from .resources import Lexicon, lexicon
+
+_CARDINAL_DIRECTIONS = {
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+    "northern", "southern", "eastern", "western", "north-east", "north-west", "south-east", "south-west",
+}
+_NEAR_WORDS = {"near", "outside", "around", "close", "nearby", "outskirts", "vicinity", "off"}
+_PRONOUNS = {"it", "they", "he", "she", "we", "its", "their", "them", "his", "her", "our"}
+_ANAPHORIC_DETS = {"the", "this", "that", "these", "those", "its", "their", "his", "her", "our"}
+_UNCONFIRMED_CUES = ("unconfirmed", "could not be independently verified", "could not independently verify",
+                     "not be verified", "reportedly", "allegedly", "unverified", "purportedly")
+_SOURCE_MEDIA_WORDS = ("media", "outlet", "outlets", "channel", "channels", "accounts", "account", "telegram",
+                       "television", "tv", "agency", "news", "newspaper", "website", "statement", "post")
+_AFFILIATION_PHRASES = ("close to", "affiliated", "linked to", "allied", "aligned", "run by", "loyal to",
+                        "backed", "associated with")
+_OFFICIAL_WORDS = ("ministry", "command", "centcom", "pentagon", "spokes", "army", "military", "police",
+                   "governor", "minister", "secretary", "president", "general", "gen.", "colonel", "col.",
+                   "commander", "department", "government", "forces", "office", "prime", "mayor",
+                   "authority", "authorities", "chief", "administration", "white house", "idf", "kremlin")
+_WITNESS_WORDS = ("witness", "resident", "residents", "locals", "villager", "eyewitness", "survivor")
+
+
+@dataclass
+class _Sentence:
+    index: int
+    span: Any  # spacy Span
+    kind: str  # paragraph kind
+    tags: list[Tagged]
+
+    @property
+    def text(self) -> str:
+        return self.span.text.strip()
+
+
+@dataclass
+class _Group:
+    """Trigger tokens in one sentence that describe one event."""
+
+    members: list[Any]
+    entry: dict
+    lemma: str
+    fallback: bool = False
+    weak: bool = False
+    responds_to_groups: list[int] = field(default_factory=list)
+
+
+class ArticleReader:
+    """Reads the mentions of one article; keeps the little state pronouns need."""
+
+    def __init__(self, parsed: ParsedArticle, lex: Lexicon):
+        self.parsed = parsed
+        self.lex = lex
+        self.rules = lex.event_types
+        self.article_id = parsed.article.id
+        self.last_actor: Optional[str] = None
+        self.doc_tags = {id(doc): tags for doc, tags in zip(parsed.docs, parsed.tags)}
+        self.sentences = list(self._sentences())
+
+    def _sentences(self):
+        index = 0
+        for doc, tags, paragraph in zip(self.parsed.docs, self.parsed.tags, self.parsed.article.paragraphs):
+            for sent in doc.sents:
+                if not sent.text.strip():
+                    continue
+                yield _Sentence(index, sent, paragraph.kind,
+                                [t for t in tags if t.start >= sent.start and t.end <= sent.end])
+                index += 1
+
+    def mentions(self) -> list[Mention]:
+        found: list[Mention] = []
+        for sent in self.sentences:
+            groups = self.trigger_groups(sent)
+            base = len(found)
+            sentence_mentions = [self.read_group(sent, group, groups) for group in groups]
+            for group, mention in zip(groups, sentence_mentions):
+                mention.responds_to_mentions = [base + g for g in group.responds_to_groups]
+            found.extend(sentence_mentions)
+        return found
+
+    # ---- triggers -------------------------------------------------------------------------
+    def trigger_groups(self, sent: _Sentence) -> list[_Group]:
+        triggers = self.rules["triggers"]
+        hits: list[tuple[Any, dict, str]] = []
+        weapon_tokens = {i for t in sent.tags if t.label == "WEAPON" for i in range(t.start, t.end)}
+        for tok in sent.span:
+            lemma = _trigger_lemma(tok, triggers)
+            entry = triggers.get(lemma) if lemma else None
+            if entry is not None and _pos_class(tok) in entry["pos"]:
+                hits.append((tok, entry, lemma))
+            elif tok.lemma_.lower() in self.rules["fire_verbs"] and tok.pos_ == "VERB" and any(
+                c.dep_ in ("dobj", "nsubjpass") and c.i in weapon_tokens for c in tok.children
+            ):
+                hits.append((tok, {"pos": ["VERB"], "hint": None}, "fire"))
+        hits = [h for h in hits if not self.is_irrealis(h[0])]
+        if not hits:
+            return []
+        groups = _union_groups(hits)
+        if any(not g.fallback for g in groups):
+            groups = [g for g in groups if not g.fallback]
+        if not self.has_armed_context(sent):
+            groups = [g for g in groups if g.entry.get("hint")]
+        self.link_responses(sent, groups)
+        return groups
+
+    def has_armed_context(self, sent: _Sentence) -> bool:
+        if any(t.label in ("ACTOR", "WEAPON", "SITE") for t in sent.tags):
+            return True
+        lemmas = {tok.lemma_.lower() for tok in sent.span}
+        armed = set(self.rules["armed_nouns"]) | set(self.rules["force_nouns"])
+        casualty = set(self.rules["casualty_nouns"]) | set(self.rules["casualty_verbs"])
+        return bool(lemmas & (armed | casualty | {"civilian", "base", "village", "town"}))
+
+    def is_irrealis(self, tok: Any) -> bool:
+        """Threats, plans, conditionals, negations and 'to deter such attacks' are not events."""
+        modals = set(self.rules["modal_words"])
+        heads = set(self.rules["irrealis_heads"])
+        node = tok
+        for depth in range(5):
+            children = list(node.children)
+            if any(c.dep_ == "neg" for c in children) and depth <= 1:
+                return True
+            if any(c.dep_ == "aux" and c.lower_ in modals for c in children):
+                return True
+            if node.lemma_.lower() in heads and node is not tok:
+                return True
+            if depth == 0 and any(c.lower_ == "such" for c in children):
+                return True
+            if node.head is node:
+                break
+            node = node.head
+        return False
+
+    def link_responses(self, sent: _Sentence, groups: list[_Group]) -> None:
+        """'X in retaliation for Y', 'X after Y', 'X responded to Y': X answers Y."""
+        text = sent.text.lower()
+        cues = self.rules["response_cues"]
+        member_of = {m.i: gi for gi, g in enumerate(groups) for m in g.members}
+        for gi, group in enumerate(groups):
+            for member in group.members:
+                for prep in member.subtree:
+                    if prep.dep_ != "prep" or prep.head.i not in (member.i, *[c.i for c in member.children]):
+                        continue
+                    is_cue = prep.lower_ == "after" or any(c.split()[-1] == prep.lower_ and c in text for c in cues)
+                    if prep.lower_ == "to" and group.lemma == "respond":
+                        is_cue = True
+                    if not is_cue:
+                        continue
+                    for tok in prep.subtree:
+                        target = member_of.get(tok.i)
+                        if target is not None and target != gi and target not in group.responds_to_groups:
+                            group.responds_to_groups.append(target)
+
+    # ---- one event mention --------------------------------------------------------------
+    def read_group(self, sent: _Sentence, group: _Group, groups: list[_Group]) -> Mention:
+        others = {m.i for g in groups if g is not group for m in g.members}
+        agent_tok, target_tok, instrument_toks = self.arguments(group, others)
+        speaker = self.attribution(sent)
+        actor1 = self.actor_from(agent_tok, sent, others, speaker) if agent_tok is not None else None
+        actor2 = self.actor_from(target_tok, sent, others, speaker) if target_tok is not None else None
+        weapons = self.weapons_for(sent, group, groups, instrument_toks)
+        if actor1 is None and agent_tok is not None:
+            actor1 = self.operator_of(weapons, speaker)
+        if actor1 is not None and actor1 == actor2:
+            actor2 = None
+        sub_type = self.sub_event_type(group, weapons, actor1, actor2, target_tok, sent)
+        event_type = self.rules["sub_event_types"].get(sub_type, "Explosions/Remote violence")
+        primary = group.members[0]
+        mention = Mention(
+            article_id=self.article_id,
+            sentence_index=sent.index,
+            sentence=sent.text,
+            trigger=primary.text,
+            event_type=event_type,
+            sub_event_type=sub_type,
+            actor1=actor1,
+            actor2=actor2,
+            weapons=weapons,
+            time_exprs=self.times_for(sent, group, groups),
+            places=self.places_for(sent, group, groups),
+            anaphoric=self.is_anaphoric(group) or sent.kind == "headline",
+            generic=group.weak or group.fallback,
+            plural=any(m.tag_ in ("NNS", "NNPS") for m in group.members if _pos_class(m) == "NOUN"),
+        )
+        self.read_casualties(sent, group, groups, mention, speaker)
+        self.read_responsibility(sent, group, mention, speaker)
+        self.read_response_text(sent, group, mention)
+        mention.status = self.linguistic_status(sent, group, mention)
+        if actor1:
+            self.last_actor = actor1
+        return mention
+
+    def arguments(self, group: _Group, others: set[int]) -> tuple[Optional[Any], Optional[Any], list[Any]]:
+        agent = target = None
+        instruments: list[Any] = []
+        light = set(self.rules["light_verbs"])
+        for member in group.members:
+            children = list(member.children)
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in children)
+            if _pos_class(member) == "VERB":
+                for c in children:
+                    if c.dep_ == "nsubj" and not passive and agent is None and c.i not in others:
+                        agent = c
+                    elif c.dep_ == "agent" and agent is None:
+                        agent = next((g for g in c.children if g.dep_ == "pobj"), None)
+                    elif c.dep_ in ("dobj", "nsubjpass") and target is None and c.i not in others:
+                        target = c
+                    elif c.dep_ == "prep" and c.lower_ in ("on", "against", "at") and target is None:
+                        target = next((g for g in c.children if g.dep_ == "pobj"), None)
+                    elif c.dep_ == "prep" and c.lower_ in ("with", "using"):
+                        instruments.extend(g for g in c.children if g.dep_ == "pobj")
+                if agent is None and member.dep_ in ("conj", "xcomp", "advcl") and _pos_class(member.head) == "VERB":
+                    agent = next((c for c in member.head.children if c.dep_ == "nsubj"), None)
+            else:
+                for c in children:
+                    if c.dep_ == "poss" and agent is None and c.ent_type_ not in ("DATE", "TIME"):
+                        agent = c
+                    elif c.dep_ in ("compound", "amod", "nmod") and agent is None and self.is_actor_token(c):
+                        agent = c
+                    elif c.dep_ == "prep" and c.lower_ == "by" and agent is None:
+                        agent = next((g for g in c.children if g.dep_ == "pobj"), None)
+                    elif c.dep_ == "prep" and c.lower_ in ("on", "against", "at", "targeting", "of") and target is None:
+                        target = next((g for g in c.children if g.dep_ == "pobj"), None)
+                    elif c.dep_ in ("acl", "relcl") and c.lemma_.lower() in ("target", "hit", "strike"):
+                        target = next((g for g in c.children if g.dep_ == "dobj"), target)
+                    elif c.dep_ == "prep" and c.lower_ in ("with", "using"):
+                        instruments.extend(g for g in c.children if g.dep_ == "pobj")
+                head = member.head
+                if agent is None and member.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in light:
+                    agent = next((c for c in head.children if c.dep_ == "nsubj"), None)
+                if agent is None and member.dep_ == "pobj" and head.lower_ == "for":
+                    claimer = head.head.head if head.head.lemma_.lower() == "responsibility" else None
+                    if claimer is not None:
+                        agent = next((c for c in claimer.children if c.dep_ == "nsubj"), None)
+        return agent, target, instruments
+
+    def is_actor_token(self, tok: Any) -> bool:
+        if any(t.label in ("ACTOR", "DEMONYM", "COUNTRY") for t in self.tags_in([tok])):
+            return True
+        return tok.lemma_.lower() in self.rules["armed_nouns"]
+
+    def tags_in(self, tokens: list[Any]) -> list[Tagged]:
+        """Dictionary tags that overlap the given tokens (all from one doc)."""
+        if not tokens:
+            return []
+        index = {t.i for t in tokens}
+        tags = self.doc_tags.get(id(tokens[0].doc), [])
+        return [t for t in tags if any(i in index for i in range(t.start, t.end))]
+
+    def actor_from(self, tok: Any, sent: _Sentence, others: set[int], speaker: Optional["_Speaker"]) -> Optional[str]:
+        tokens = _subtree_without(tok, others)
+        tags = self.tags_in(tokens)
+        actors = [t for t in tags if t.label == "ACTOR"]
+        if actors:
+            return actors[0].key
+        affiliation = self.affiliation(tokens, tags)
+        if affiliation:
+            return affiliation
+        countries = [t for t in tags if t.label in ("DEMONYM", "COUNTRY")]
+        words = {t.lemma_.lower() for t in tokens}
+        head_is_force = tok.lemma_.lower() in self.rules["force_nouns"] or tok.lower_ in self.rules["force_nouns"]
+        head_is_country = any(t.start <= tok.i < t.end and t.label == "COUNTRY" for t in countries)
+        if countries and (head_is_force or head_is_country):
+            return self.lex.countries[countries[0].key].military
+        if tok.lower_ in _PRONOUNS:
+            if speaker and speaker.actor:
+                return speaker.actor
+            return self.last_actor
+        for word in (tok.lemma_.lower(), *sorted(words)):
+            generic = self.rules["armed_nouns"].get(word)
+            if generic:
+                return generic
+        if words & set(self.rules["civilian_words"]):
+            return "Civilians"
+        return None
+
+    def affiliation(self, tokens: list[Any], tags: list[Tagged]) -> Optional[str]:
+        """'Iran-backed militia', 'militias linked to Iran', 'factions allied with Iran'."""
+        affil = set(self.rules["affiliation_words"])
+        armed = set(self.rules["armed_nouns"]) | {"group", "militias", "factions", "network"}
+        if not ({t.lemma_.lower() for t in tokens} & armed):
+            return None
+        countries = [t for t in tags if t.label in ("COUNTRY", "DEMONYM")]
+        for tok in tokens:
+            if tok.lower_ not in affil:
+                continue
+            for tag in countries:
+                before = tok.i - 2 <= tag.end - 1 < tok.i
+                after = tok.i < tag.start <= tok.i + 3
+                if before or after:
+                    return f"{self.lex.countries[tag.key].name}-backed militia"
+        return None
+
+    def operator_of(self, weapons: list[str], speaker: Optional["_Speaker"]) -> Optional[str]:
+        """A platform as agent ('an AC-130 gunship engaged ...'): its only operator's military."""
+        for name in weapons:
+            entry = self.lex.weapons.get(name)
+            if entry and len(entry.operators) == 1 and entry.operators[0] in self.lex.countries:
+                return self.lex.countries[entry.operators[0]].military
+        if speaker and speaker.actor and self.lex.country_of_military(speaker.actor):
+            return speaker.actor
+        return None
+
+    def weapons_for(self, sent: _Sentence, group: _Group, groups: list[_Group], instruments: list[Any]) -> list[str]:
+        names: list[str] = []
+        for tag in sent.tags:
+            if tag.label != "WEAPON":
+                continue
+            owner = self.owner_group(sent.span.doc[tag.start:tag.end].root, groups)
+            if owner is group or (owner is None and (len(groups) == 1 or group is groups[0])):
+                if tag.key not in names:
+                    names.append(tag.key)
+        return names
+
+    def owner_group(self, tok: Any, groups: list[_Group]) -> Optional[_Group]:
+        node = tok
+        for _ in range(12):
+            for g in groups:
+                if any(m.i == node.i for m in g.members):
+                    return g
+            if node.head is node:
+                return None
+            node = node.head
+        return None
+
+    def sub_event_type(self, group: _Group, weapons: list[str], actor1: Optional[str], actor2: Optional[str],
+                       target_tok: Any, sent: _Sentence) -> str:
+        rules = self.rules
+        for member in group.members:
+            for child in member.children:
+                word = child.lower_
+                if child.dep_ in ("compound", "amod", "nmod") and word in rules["noun_modifiers"]:
+                    return rules["noun_modifiers"][word]
+        kinds = [self.lex.weapons[w].kind for w in weapons if w in self.lex.weapons]
+        for kind in rules["weapon_kind_rank"]:
+            if kind in kinds and rules["weapon_kinds"].get(kind):
+                return rules["weapon_kinds"][kind]
+        hint = group.entry.get("hint")
+        if hint:
+            return hint
+        defaults = rules["defaults"]
+        if actor2 == "Civilians":
+            return defaults["against_civilians"]
+        if actor1 and self.lex.country_of_military(actor1) and group.lemma in ("strike", "bomb", "target", "hit", "destroy", "airstrike", "operation", "action", "respond", "response", "engage", "retaliation", "pound"):
+            return defaults["state_actor"]
+        target_words = {t.lower_ for t in target_tok.subtree} if target_tok is not None else set()
+        if target_words & set(rules["facility_words"]) or any(t.label == "SITE" for t in sent.tags):
+            return defaults["against_site"]
+        return defaults["otherwise"]
+
+    def is_anaphoric(self, group: _Group) -> bool:
+        for member in group.members:
+            if _pos_class(member) != "NOUN":
+                continue
+            if any(c.dep_ in ("det", "poss") and c.lower_ in _ANAPHORIC_DETS for c in member.children):
+                return True
+        return False
+
+    # ---- time and place ---------------------------------------------------------------------
+    def times_for(self, sent: _Sentence, group: _Group, groups: list[_Group]) -> list[TimeExpr]:
+        tense = _tense(group.members[0])
+        exprs: list[TimeExpr] = []
+        reporting = set(self.rules["reporting_verbs"])
+        for ent in _time_spans(sent.span):
+            owner, via_report = self.owner_with_report(ent.root, groups, reporting)
+            if via_report:
+                continue
+            if owner is group or (owner is None and group is _root_group(groups)):
+                exprs.append(TimeExpr(ent.text, tense, sent.index))
+        return exprs
+
+    def owner_with_report(self, tok: Any, groups: list[_Group], reporting: set[str]) -> tuple[Optional[_Group], bool]:
+        node = tok
+        for _ in range(12):
+            for g in groups:
+                if any(m.i == node.i for m in g.members):
+                    return g, False
+            if node is not tok and node.pos_ == "VERB" and node.lemma_.lower() in reporting:
+                return None, True
+            if node.head is node:
+                return None, False
+            node = node.head
+        return None, False
+
+    def places_for(self, sent: _Sentence, group: _Group, groups: list[_Group]) -> list[PlaceRef]:
+        reporting = set(self.rules["reporting_verbs"])
+        refs: list[PlaceRef] = []
+        hint = next((t.key for t in sent.tags if t.label == "COUNTRY"), None)
+        for span, label in self.place_spans(sent):
+            owner, via_report = self.owner_with_report(span.root, groups, reporting)
+            if via_report:
+                continue
+            if owner is group or (owner is None and group is _root_group(groups)):
+                refs.append(PlaceRef(span.text, _relation(span), hint, label))
+        return refs
+
+    def place_spans(self, sent: _Sentence) -> list[tuple[Any, str]]:
+        doc = sent.span.doc
+        taken: set[int] = set()
+        spans: list[tuple[Any, str]] = []
+        for tag in sent.tags:
+            if tag.label in ("ACTOR", "WEAPON", "DEMONYM"):
+                taken.update(range(tag.start, tag.end))
+        for tag in sent.tags:
+            if tag.label == "SITE" or (tag.label == "COUNTRY" and _is_locative(doc[tag.start:tag.end])):
+                spans.append((doc[tag.start:tag.end], tag.label))
+            if tag.label in ("SITE", "COUNTRY"):
+                taken.update(range(tag.start, tag.end))
+        for ent in sent.span.ents:
+            if ent.label_ in ("GPE", "LOC", "FAC") and not any(i in taken for i in range(ent.start, ent.end)):
+                span = _strip_det(ent)
+                if span is not None and _is_locative(span):
+                    spans.append((span, "GPE"))
+                taken.update(range(ent.start, ent.end))
+        for tok in sent.span:  # "in As Sikak": a capitalised name after a place preposition
+            if tok.lower_ in ("in", "near", "outside") and tok.i + 1 < sent.span.end:
+                nxt = doc[tok.i + 1]
+                if nxt.i in taken or not nxt.text[:1].isupper() or nxt.ent_type_ in ("PERSON", "DATE", "TIME", "ORG", "NORP"):
+                    continue
+                end = nxt.i + 1
+                while end < sent.span.end and doc[end].text[:1].isupper() and end not in taken and end - nxt.i < 4:
+                    end += 1
+                spans.append((doc[nxt.i:end], "GPE"))
+                taken.update(range(nxt.i, end))
+        return spans
+
+    # ---- casualties, claims, responses -----------------------------------------------------
+    def read_casualties(self, sent: _Sentence, group: _Group, groups: list[_Group], mention: Mention,
+                        speaker: Optional["_Speaker"]) -> None:
+        for field_name, count, words in self.casualty_phrases(sent):
+            owner = self.owner_group(words, groups)
+            if not (owner is group or (owner is None and group is _root_group(groups))):
+                continue
+            if field_name == "casualties":
+                mention.claims.append(self.claim("casualties", count.best, speaker, sent))
+                continue
+            current: Count = getattr(mention, field_name)
+            if not current.known or (current.best or 0) < (count.best or 0):
+                setattr(mention, field_name, count)
+            mention.claims.append(self.claim(field_name, count.best, speaker, sent))
+
+    def casualty_phrases(self, sent: _Sentence):
+        """(field, Count, anchor token) for every casualty statement in the sentence."""
+        rules = self.rules
+        low = sent.text.lower()
+        for match in re.finditer(r"\bno (?:one|casualties|injuries|deaths|fatalities|one was (?:hurt|killed|injured))\b|\bwithout casualties\b|\bcaused no (?:injuries|casualties)\b", low):
+            phrase = match.group(0)
+            fields = ["wounded"] if "injur" in phrase or "hurt" in phrase else ["fatalities"] if ("death" in phrase or "killed" in phrase or "fatal" in phrase) else ["fatalities", "wounded"]
+            tok = _token_at(sent.span, match.start())
+            for f in fields:
+                yield f, Count(0, 0, 0), tok
+        for tok in sent.span:
+            lemma = tok.lemma_.lower()
+            if lemma in rules["casualty_verbs"] and tok.pos_ in ("VERB", "ADJ"):
+                field_name = rules["casualty_verbs"][lemma]
+                obj = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
+                if obj is None and lemma == "die":
+                    obj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+                if obj is None and tok.dep_ in ("amod", "acl") and tok.head.pos_ in ("NOUN", "PROPN"):
+                    obj = tok.head
+                count = _count_of(obj) if obj is not None else None
+                if count is not None:
+                    yield field_name, count, tok
+            elif lemma in rules["casualty_nouns"] and tok.pos_ in ("NOUN", "ADJ"):
+                field_name = rules["casualty_nouns"][lemma]
+                if tok.pos_ == "ADJ" and tok.dep_ in ("amod",):
+                    continue
+                count = _count_of(tok, own_head=True)
+                if count is None and tok.lemma_.lower() == "death":
+                    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+                    pobj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+                    count = _count_of(pobj) if pobj is not None else None
+                if count is not None and not (count.best == 0 and tok.i > 0 and tok.nbor(-1).lower_ != "no"):
+                    yield field_name, count, tok
+
+    def read_responsibility(self, sent: _Sentence, group: _Group, mention: Mention, speaker: Optional["_Speaker"]) -> None:
+        low = sent.text.lower()
+        if "responsib" not in low:
+            return
+        claimed = "claim" in low or "took responsibility" in low
+        subject = None
+        for tok in sent.span:
+            if tok.lemma_.lower() in ("claim", "take", "assess", "be") and any(
+                c.lower_ == "responsibility" or c.lemma_ == "responsible" for c in tok.subtree
+            ):
+                nsubj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if nsubj is not None:
+                    subject = self.actor_from(nsubj, sent, set(), speaker)
+                    break
+        if subject is None:
+            return
+        status = "claimed" if claimed else "confirmed"
+        kind = "affiliated_media" if claimed else (speaker.kind if speaker else "other")
+        by = subject if claimed else (speaker.text if speaker else None)
+        mention.claims.append(Claim("responsibility", subject, by, kind, status, self.article_id, sent.text))
+        if mention.actor1 is None or mention.actor1 == "unidentified armed group":
+            mention.actor1 = subject
+
+    def read_response_text(self, sent: _Sentence, group: _Group, mention: Mention) -> None:
+        low = sent.text.lower()
+        for cue in self.rules["response_cues"]:
+            at = low.find(cue)
+            if at >= 0:
+                mention.responds_to_text = sent.text[at + len(cue):].strip(" .,\"")
+                return
+        if any(c.lower_ in ("retaliatory",) for m in group.members for c in m.children):
+            mention.responds_to_text = ""
+
+    def linguistic_status(self, sent: _Sentence, group: _Group, mention: Mention) -> str:
+        """'background' for pluperfect and 'previously'; 'aggregate' for '66 attacks', 'a series of attacks'."""
+        member = group.members[0]
+        low = sent.text.lower()
+        if any(f" {a} " in f" {low} " for a in self.rules["background_adverbs"]):
+            return "background"
+        verb = member if _pos_class(member) == "VERB" else member.head
+        if any(c.lower_ == "had" and c.dep_ == "aux" for c in verb.children) and not self.under_reporting(verb):
+            return "background"
+        if _pos_class(member) == "NOUN" and member.tag_ in ("NNS", "NNPS"):
+            if any(c.dep_ == "nummod" and (_count_of(c) or Count()).best not in (None, 1) for c in member.children):
+                return "aggregate"
+            head = member.head.head if member.head.dep_ == "prep" else member.head
+            if head.lemma_.lower() in self.rules["aggregate_nouns"]:
+                return "aggregate"
+            if member.lemma_.lower() == "attack" and not mention.places:
+                return "aggregate"
+        countries = {p.text for p in mention.places if p.label == "COUNTRY"}
+        if len(countries) >= 2:
+            return "aggregate"
+        return "reported"
+
+    def under_reporting(self, verb: Any) -> bool:
+        node = verb
+        reporting = set(self.rules["reporting_verbs"])
+        for _ in range(4):
+            if node.head is node:
+                return False
+            node = node.head
+            if node.lemma_.lower() in reporting:
+                return True
+        return False
+
+    def attribution(self, sent: _Sentence) -> Optional["_Speaker"]:
+        reporting = set(self.rules["reporting_verbs"])
+        for tok in sent.span:
+            if tok.lower_ == "according" and tok.i + 1 < sent.span.end:
+                to = tok.doc[tok.i + 1]
+                pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return self.speaker_from(pobj, tok, sent)
+        for tok in sent.span:
+            if tok.pos_ == "VERB" and tok.lemma_.lower() in reporting:
+                nsubj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if nsubj is not None and nsubj.lower_ not in ("which", "that", "who"):
+                    return self.speaker_from(nsubj, tok, sent)
+        return None
+
+    def speaker_from(self, tok: Any, verb: Any, sent: _Sentence) -> "_Speaker":
+        tokens = [t for t in tok.subtree]
+        text = " ".join(t.text for t in tokens[:12])
+        actor = self.actor_from(tok, sent, set(), None) if tok.lower_ not in _PRONOUNS else self.last_actor
+        return _Speaker(text=text, verb=verb.lemma_.lower(), kind=_source_kind(text, tokens, actor, self.lex),
+                        actor=actor)
+
+    def claim(self, field_name: str, value: Any, speaker: Optional["_Speaker"], sent: _Sentence) -> Claim:
+        low = sent.text.lower()
+        kind = speaker.kind if speaker else "other"
+        if any(cue in low for cue in _UNCONFIRMED_CUES):
+            status = "unconfirmed"
+        elif speaker and speaker.verb in ("deny", "dispute", "reject"):
+            status = "disputed"
+        elif speaker and speaker.verb in ("claim", "allege"):
+            status = "claimed"
+        elif speaker and speaker.verb == "confirm":
+            status = "confirmed"
+        elif kind == "official":
+            status = "confirmed"
+        elif kind == "affiliated_media":
+            status = "claimed"
+        else:
+            status = "unconfirmed"
+        return Claim(field_name, value, speaker.text if speaker else None, kind, status, self.article_id, sent.text)
+
+
+@dataclass(frozen=True)
+class _Speaker:
+    text: str
+    verb: str
+    kind: str
+    actor: Optional[str]
+
+
+def extract(parsed: ParsedArticle, lex: Optional[Lexicon] = None) -> list[Mention]:
+    """Every event mention in one parsed article, in reading order."""
+    return ArticleReader(parsed, lex or lexicon()).mentions()
+
+
+# ---- helpers on tokens -------------------------------------------------------------------------
+def _pos_class(tok: Any) -> str:
+    if tok.pos_ in ("VERB", "AUX"):
+        return "VERB"
+    if tok.pos_ in ("NOUN", "PROPN"):
+        return "NOUN"
+    return tok.pos_
+
+
+def _trigger_lemma(tok: Any, triggers: dict) -> Optional[str]:
+    lemma = tok.lemma_.lower()
+    if lemma in triggers:
+        return lemma
+    low = tok.lower_.replace("-", "")
+    for candidate in (low, low[:-1] if low.endswith("s") else low, lemma.rstrip("s")):
+        if candidate in triggers:
+            return candidate
+    return None
+
+
+def _union_groups(hits: list[tuple[Any, dict, str]]) -> list[_Group]:
+    """Predicates linked as head and argument ('launched an attack', 'strike that hit') are one event."""
+    index = {tok.i: n for n, (tok, _, _) in enumerate(hits)}
+    parent = list(range(len(hits)))
+
+    def find(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for n, (tok, entry, lemma) in enumerate(hits):
+        linked = _linked_trigger(tok, index)
+        if linked is not None:
+            parent[find(n)] = find(linked)
+    groups: dict[int, _Group] = {}
+    for n, (tok, entry, lemma) in enumerate(hits):
+        root = find(n)
+        if root not in groups:
+            groups[root] = _Group(members=[], entry=entry, lemma=lemma, fallback=True, weak=True)
+        group = groups[root]
+        group.members.append(tok)
+        if not entry.get("weak") and not entry.get("fallback"):
+            if group.weak or group.fallback or (entry.get("hint") and not group.entry.get("hint")):
+                group.entry, group.lemma = entry, lemma
+            group.weak = False
+            group.fallback = False
+        elif entry.get("weak") and group.fallback and not entry.get("fallback"):
+            group.entry, group.lemma, group.fallback = entry, lemma, False
+    ordered = sorted(groups.values(), key=lambda g: min(m.i for m in g.members))
+    for group in ordered:
+        group.members.sort(key=lambda m: (_pos_class(m) != "NOUN", m.i))
+        if all(m.lemma_.lower() in ("kill",) for m in group.members):
+            group.fallback, group.weak = True, False
+    return ordered
+
+
+def _linked_trigger(tok: Any, index: dict[int, int]) -> Optional[int]:
+    if tok.dep_ in ("dobj", "nsubj", "nsubjpass", "relcl", "acl", "appos", "compound") and tok.head.i in index:
+        return index[tok.head.i]
+    if tok.dep_ in ("relcl", "acl") and tok.head.i in index:
+        return index[tok.head.i]
+    for child in tok.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "dobj") and child.i in index:
+            return index[child.i]
+    if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ in ("in", "during", "with") and tok.head.head.i in index:
+        return index[tok.head.head.i]
+    return None
+
+
+def _subtree_without(tok: Any, others: set[int]) -> list[Any]:
+    """The argument's words, cut at any other event predicate inside it."""
+    out, stack = [], [tok]
+    while stack:
+        node = stack.pop()
+        if node.i in others:
+            continue
+        out.append(node)
+        stack.extend(c for c in node.children if c.dep_ not in ("relcl",) or node is tok)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _count_of(tok: Any, own_head: bool = False) -> Optional[Count]:
+    """The number a noun phrase gives to a casualty word: 'two soldiers and a civilian' -> 3."""
+    if tok is None:
+        return None
+    if tok.ent_type_ == "PERSON" and not own_head:
+        return Count(1, 1, 1)
+    pieces = [tok] + [c for c in tok.conjuncts if c.i > tok.i]
+    words: list[str] = []
+    for piece in pieces:
+        left = [t for t in piece.subtree if t.i <= piece.i and t.dep_ not in ("prep", "pobj", "relcl", "punct")]
+        words.extend(t.text for t in left)
+        words.append("and")
+    phrase = " ".join(words[:-1])
+    if own_head:
+        phrase = " ".join(t.text for t in tok.subtree if t.i < tok.i and t.dep_ not in ("prep", "pobj"))
+        if not phrase.strip():
+            return None
+    count = read_count(phrase)
+    if count is None and tok.ent_type_ == "PERSON":
+        return Count(1, 1, 1)
+    return count
+
+
+def _tense(tok: Any) -> str:
+    verb = tok if _pos_class(tok) == "VERB" else tok.head
+    for node in (verb, *verb.children):
+        if node.lower_ in ("will", "'ll"):
+            return "future"
+    if verb.tag_ in ("VBD", "VBN") or any(c.tag_ == "VBD" for c in verb.children if c.dep_ in ("aux", "auxpass")):
+        return "past"
+    if verb.tag_ in ("VBZ", "VBP", "VBG"):
+        return "present"
+    return "past"
+
+
+def _time_spans(span: Any) -> list[Any]:
+    spans = [ent for ent in span.ents if ent.label_ in ("DATE", "TIME")]
+    covered = {i for ent in spans for i in range(ent.start, ent.end)}
+    for tok in span:  # weekday names the model did not label
+        if tok.i not in covered and re.fullmatch(r"(mon|tues|wednes|thurs|fri|satur|sun)day('s)?", tok.lower_):
+            spans.append(tok.doc[tok.i:tok.i + 1])
+    return spans
+
+
+def _root_group(groups: list[_Group]) -> Optional[_Group]:
+    """The group nearest the root of the sentence: owner of words no predicate governs."""
+    if not groups:
+        return None
+
+    def depth(tok: Any) -> int:
+        d = 0
+        while tok.head is not tok and d < 50:
+            tok, d = tok.head, d + 1
+        return d
+
+    return min(groups, key=lambda g: min(depth(m) for m in g.members))
+
+
+def _relation(span: Any) -> str:
+    root = span.root
+    prep = root.head if root.dep_ == "pobj" else None
+    words = {t.lower_ for t in span}
+    if "border" in words or "frontier" in words:
+        return "border"
+    if prep is not None:
+        if prep.lower_ in _NEAR_WORDS or prep.head.lower_ in _NEAR_WORDS:
+            return "near"
+        if prep.lower_ == "of" and prep.head.lower_ in _CARDINAL_DIRECTIONS:
+            return "direction"
+        if prep.lower_ == "of" and prep.head.lower_ in ("outskirts", "suburb", "vicinity", "edge"):
+            return "near"
+    return "in"
+
+
+def _strip_det(span: Any) -> Optional[Any]:
+    start = span.start
+    while start < span.end and span.doc[start].lower_ in ("the", "a", "an"):
+        start += 1
+    return span.doc[start:span.end] if start < span.end else None
+
+
+_LOCATIVE_PREPS = {"in", "inside", "into", "across", "at", "near", "outside", "on", "around", "throughout",
+                   "from", "within", "over", "off", "towards", "toward", "along", "of"}
+_PLACE_NOUNS = {"suburb", "outskirts", "city", "town", "village", "province", "governorate", "district",
+                "region", "area", "west", "east", "north", "south", "northwest", "northeast", "southwest",
+                "southeast", "border", "side", "centre", "center", "vicinity", "part", "parts", "countryside"}
+
+
+def _is_locative(span: Any) -> bool:
+    """A place name used as a location ('in Iraq', 'near Abu Ghraib', 'Deir al Zur, Syria'),
+    not as a modifier or a party ('Iraqi officials', 'the US said', 'Iraq's army')."""
+    root = span.root
+    node = root
+    for _ in range(3):  # 'in Deir al Zur, Syria': an appositive or conjunct of a locative name
+        if node.dep_ in ("appos", "conj", "npadvmod") and node.head is not node:
+            node = node.head
+        else:
+            break
+    if node.dep_ != "pobj":
+        return False
+    prep = node.head
+    if prep.lower_ not in _LOCATIVE_PREPS:
+        return False
+    if prep.lower_ == "of":
+        return prep.head.lemma_.lower() in _PLACE_NOUNS
+    if prep.lower_ == "from":
+        return False
+    return True
+
+
+def _token_at(span: Any, char_offset: int) -> Any:
+    target = span.start_char + char_offset
+    for tok in span:
+        if tok.idx >= target:
+            return tok
+    return span.root
+
+
+def _source_kind(text: str, tokens: list[Any], actor: Optional[str], lex: Lexicon) -> str:
+    low = f" {text.lower()} "
+    has_person = any(t.ent_type_ == "PERSON" for t in tokens)
+    if any(w in low for w in _WITNESS_WORDS):
+        return "witness"
+    if any(w in low for w in _SOURCE_MEDIA_WORDS) and any(p in low for p in _AFFILIATION_PHRASES):
+        return "affiliated_media"
+    if actor and actor in lex.actors and not lex.actors[actor].kind.startswith("state") and not lex.country_of_military(actor):
+        return "affiliated_media"
+    if ("official" in low or "source" in low) and not has_person:
+        return "anonymous_official"
+    if has_person or any(w in low for w in _OFFICIAL_WORDS) or (actor and lex.country_of_military(actor)):
+        return "official"
+    if any(t.ent_type_ == "ORG" for t in tokens) or any(w in low for w in (" media ", " reports ", " news ")):
+        return "independent_media"
+    return "other"

