@@ -61,7 +61,7 @@ def clean(raw: RawArticle) -> Article:
     kept = _drop_trailing_bios(kept, dropped)
     kept.extend(Paragraph(normalise(c), "caption") for c in captions if normalise(c))
     if not kept and not headline:
-        raise InputError(raw.path, "no article text found")
+        raise InputError(raw.path, "HTML page has no article body" if raw.is_html else "no article text found")
     paragraphs = ((Paragraph(headline, "headline"),) if headline else ()) + tuple(kept)
     return Article(
         id=raw.id, path=raw.path, content_hash=raw.content_hash, title=headline,
@@ -97,7 +97,7 @@ def _lines_from_html(raw: RawArticle) -> tuple[Optional[str], list[str], list[st
 
     try:
         doc = trafilatura.bare_extraction(
-            raw.body, include_comments=False, include_tables=False, with_metadata=True, as_dict=True
+            raw.body, include_comments=False, include_tables=False, with_metadata=True
         )
     except Exception as err:  # trafilatura raises assorted errors on broken markup
         raise InputError(raw.path, f"cannot parse HTML ({type(err).__name__})") from None

@@ -85,6 +85,8 @@ def _numbers_in(text: str) -> list[int]:
         value = number_word(match.group(1))
         if value is not None and not _is_calibre(text, match):
             values.append(value)
+    if values:  # "two soldiers and a civilian": a conjoined "a" is one more
+        values.extend(1 for _ in re.finditer(r"\band an? \w", text))
     return values
 
 

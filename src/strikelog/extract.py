@@ -102,7 +102,13 @@ class ArticleReader:
             lemma = _trigger_lemma(tok, triggers)
             entry = triggers.get(lemma) if lemma else None
             if entry is not None and _pos_class(tok) in entry["pos"]:
+                if entry.get("fallback") and (tok.dep_ == "amod" or tok.pos_ != "VERB"):
+                    continue
                 hits.append((tok, entry, lemma))
+            elif tok.lower_ == "another" and hits and any(
+                c.dep_ == "prep" and c.lower_ in ("on", "against", "at", "in") for c in tok.children
+            ):  # "claimed the attacks on the base, along with another on X"
+                hits.append((tok, hits[-1][1], hits[-1][2]))
             elif tok.lemma_.lower() in self.rules["fire_verbs"] and tok.pos_ == "VERB" and any(
                 c.dep_ in ("dobj", "nsubjpass") and c.i in weapon_tokens for c in tok.children
             ):
@@ -111,6 +117,12 @@ class ArticleReader:
         if not hits:
             return []
         groups = _union_groups(hits)
+        light = set(self.rules["light_verbs"])
+        for group in groups:  # "carried out (on Tuesday) strikes in X": the light verb's words belong too
+            for member in list(group.members):
+                head = member.head
+                if member.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in light and head not in group.members:
+                    group.members.append(head)
         if any(not g.fallback for g in groups):
             groups = [g for g in groups if not g.fallback]
         if not self.has_armed_context(sent):
@@ -172,7 +184,7 @@ class ArticleReader:
         agent_tok, target_tok, instrument_toks = self.arguments(group, others)
         speaker = self.attribution(sent)
         actor1 = self.actor_from(agent_tok, sent, others, speaker) if agent_tok is not None else None
-        actor2 = self.actor_from(target_tok, sent, others, speaker) if target_tok is not None else None
+        actor2 = self.actor_from(target_tok, sent, others, None, pronouns=False) if target_tok is not None else None
         weapons = self.weapons_for(sent, group, groups, instrument_toks)
         if actor1 is None and agent_tok is not None:
             actor1 = self.operator_of(weapons, speaker)
@@ -207,6 +219,7 @@ class ArticleReader:
 
     def arguments(self, group: _Group, others: set[int]) -> tuple[Optional[Any], Optional[Any], list[Any]]:
         agent = target = None
+        others = others | {m.i for m in group.members}
         instruments: list[Any] = []
         light = set(self.rules["light_verbs"])
         for member in group.members:
@@ -243,6 +256,8 @@ class ArticleReader:
                 head = member.head
                 if agent is None and member.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in light:
                     agent = next((c for c in head.children if c.dep_ == "nsubj"), None)
+                    if agent is None and head.dep_ == "acl":  # "US forces ... conducted strikes" parsed as a modifier
+                        agent = head.head
                 if agent is None and member.dep_ == "pobj" and head.lower_ == "for":
                     claimer = head.head.head if head.head.lemma_.lower() == "responsibility" else None
                     if claimer is not None:
@@ -262,7 +277,8 @@ class ArticleReader:
         tags = self.doc_tags.get(id(tokens[0].doc), [])
         return [t for t in tags if any(i in index for i in range(t.start, t.end))]
 
-    def actor_from(self, tok: Any, sent: _Sentence, others: set[int], speaker: Optional["_Speaker"]) -> Optional[str]:
+    def actor_from(self, tok: Any, sent: _Sentence, others: set[int], speaker: Optional["_Speaker"],
+                   pronouns: bool = True) -> Optional[str]:
         tokens = _subtree_without(tok, others)
         tags = self.tags_in(tokens)
         actors = [t for t in tags if t.label == "ACTOR"]
@@ -278,6 +294,11 @@ class ArticleReader:
         if countries and (head_is_force or head_is_country):
             return self.lex.countries[countries[0].key].military
         if tok.lower_ in _PRONOUNS:
+            if not pronouns:
+                return None
+            antecedent = self.antecedent(tok, sent, others)
+            if antecedent:
+                return antecedent
             if speaker and speaker.actor:
                 return speaker.actor
             return self.last_actor
@@ -287,6 +308,15 @@ class ArticleReader:
                 return generic
         if words & set(self.rules["civilian_words"]):
             return "Civilians"
+        return None
+
+    def antecedent(self, pronoun: Any, sent: _Sentence, others: set[int]) -> Optional[str]:
+        """'the militias used X in its attack': the nearest earlier subject in the sentence that names an actor."""
+        for tok in reversed([t for t in sent.span if t.i < pronoun.i]):
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ not in _PRONOUNS:
+                actor = self.actor_from(tok, sent, others, None, pronouns=False)
+                if actor:
+                    return actor
         return None
 
     def affiliation(self, tokens: list[Any], tags: list[Tagged]) -> Optional[str]:
@@ -299,21 +329,27 @@ class ArticleReader:
         for tok in tokens:
             if tok.lower_ not in affil:
                 continue
+            doc = tok.doc
             for tag in countries:
-                before = tok.i - 2 <= tag.end - 1 < tok.i
-                after = tok.i < tag.start <= tok.i + 3
-                if before or after:
+                hyphenated = tag.end == tok.i - 1 and doc[tag.end].text == "-"  # "Iran-backed"
+                spaced = tag.end == tok.i and tok.i > 0 and doc[tok.i - 1].text != ","  # "Iranian backed"
+                linked = tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("by", "to", "with") and tag.start in (tok.i + 2, tok.i + 3)
+                if hyphenated or spaced or linked:
                     return f"{self.lex.countries[tag.key].name}-backed militia"
         return None
 
     def operator_of(self, weapons: list[str], speaker: Optional["_Speaker"]) -> Optional[str]:
-        """A platform as agent ('an AC-130 gunship engaged ...'): its only operator's military."""
+        """A platform as agent ('an AC-130 gunship engaged ...'): its only operator's military, or
+        the speaker's military when the speaker's state operates it."""
+        speaker_state = self.lex.country_of_military(speaker.actor) if speaker and speaker.actor else None
         for name in weapons:
             entry = self.lex.weapons.get(name)
-            if entry and len(entry.operators) == 1 and entry.operators[0] in self.lex.countries:
+            if entry is None:
+                continue
+            if len(entry.operators) == 1 and entry.operators[0] in self.lex.countries:
                 return self.lex.countries[entry.operators[0]].military
-        if speaker and speaker.actor and self.lex.country_of_military(speaker.actor):
-            return speaker.actor
+            if speaker_state and speaker_state in entry.operators:
+                return speaker.actor
         return None
 
     def weapons_for(self, sent: _Sentence, group: _Group, groups: list[_Group], instruments: list[Any]) -> list[str]:
@@ -385,22 +421,26 @@ class ArticleReader:
         return exprs
 
     def owner_with_report(self, tok: Any, groups: list[_Group], reporting: set[str]) -> tuple[Optional[_Group], bool]:
-        node = tok
+        """The group that governs `tok`, and whether `tok` instead modifies a reporting verb
+        directly ('Centcom said on Thursday', 'told reporters at the Pentagon')."""
+        node, hops = tok, 0
         for _ in range(12):
             for g in groups:
                 if any(m.i == node.i for m in g.members):
                     return g, False
             if node is not tok and node.pos_ == "VERB" and node.lemma_.lower() in reporting:
-                return None, True
+                return None, hops <= 2
             if node.head is node:
                 return None, False
+            if node.pos_ not in ("ADP", "PART", "DET"):
+                hops += 1
             node = node.head
         return None, False
 
     def places_for(self, sent: _Sentence, group: _Group, groups: list[_Group]) -> list[PlaceRef]:
         reporting = set(self.rules["reporting_verbs"])
         refs: list[PlaceRef] = []
-        hint = next((t.key for t in sent.tags if t.label == "COUNTRY"), None)
+        hint = self.country_hint(sent)
         for span, label in self.place_spans(sent):
             owner, via_report = self.owner_with_report(span.root, groups, reporting)
             if via_report:
@@ -408,6 +448,17 @@ class ArticleReader:
             if owner is group or (owner is None and group is _root_group(groups)):
                 refs.append(PlaceRef(span.text, _relation(span), hint, label))
         return refs
+
+    def country_hint(self, sent: _Sentence) -> Optional[str]:
+        """The country a sentence places things in: 'in Syria', 'the Syrian town of ...'."""
+        doc = sent.span.doc
+        for tag in sent.tags:
+            if tag.label == "COUNTRY" and _is_locative(doc[tag.start:tag.end]):
+                return tag.key
+        for tag in sent.tags:
+            if tag.label == "DEMONYM" and doc[tag.end - 1].head.lemma_.lower() in _PLACE_NOUNS | {"side"}:
+                return tag.key
+        return None
 
     def place_spans(self, sent: _Sentence) -> list[tuple[Any, str]]:
         doc = sent.span.doc
@@ -428,24 +479,37 @@ class ArticleReader:
                     spans.append((span, "GPE"))
                 taken.update(range(ent.start, ent.end))
         for tok in sent.span:  # "in As Sikak": a capitalised name after a place preposition
-            if tok.lower_ in ("in", "near", "outside") and tok.i + 1 < sent.span.end:
+            after_place_noun = tok.i > 0 and doc[tok.i - 1].lemma_.lower() in _PLACE_NOUNS | {"site", "facility", "base"}
+            if (tok.lower_ in ("in", "near", "outside") or (tok.lower_ == "of" and after_place_noun)) and tok.i + 1 < sent.span.end:
                 nxt = doc[tok.i + 1]
-                if nxt.i in taken or not nxt.text[:1].isupper() or nxt.ent_type_ in ("PERSON", "DATE", "TIME", "ORG", "NORP"):
+                if nxt.i in taken or not nxt.text[:1].isupper() or nxt.ent_type_ in ("DATE", "TIME", "NORP"):
+                    continue
+                if nxt.ent_type_ in ("PERSON", "ORG") and not (after_place_noun or tok.lower_ == "near"):
                     continue
                 end = nxt.i + 1
                 while end < sent.span.end and doc[end].text[:1].isupper() and end not in taken and end - nxt.i < 4:
                     end += 1
                 spans.append((doc[nxt.i:end], "GPE"))
                 taken.update(range(nxt.i, end))
+        for tok in sent.span:  # "the Abu Ghraib attack": a place name modifying the event noun
+            if (tok.dep_ == "compound" and tok.pos_ == "PROPN" and tok.i not in taken
+                    and tok.head.lemma_.lower() in self.rules["triggers"] and tok.ent_type_ not in ("NORP", "DATE")):
+                start = tok.i
+                while start > sent.span.start and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN" and start - 1 not in taken:
+                    start -= 1
+                spans.append((doc[start:tok.i + 1], "GPE"))
+                taken.update(range(start, tok.i + 1))
         return spans
 
     # ---- casualties, claims, responses -----------------------------------------------------
     def read_casualties(self, sent: _Sentence, group: _Group, groups: list[_Group], mention: Mention,
                         speaker: Optional["_Speaker"]) -> None:
         for field_name, count, words in self.casualty_phrases(sent):
-            owner = self.owner_group(words, groups)
-            if not (owner is group or (owner is None and group is _root_group(groups))):
+            owner = self.owner_group(words, groups) or _nearest_group(words, groups)
+            if owner is not group:
                 continue
+            if mention.actor2 is None and words.pos_ in ("NOUN", "PROPN"):
+                mention.actor2 = self.victim_side(words)
             if field_name == "casualties":
                 mention.claims.append(self.claim("casualties", count.best, speaker, sent))
                 continue
@@ -473,9 +537,11 @@ class ArticleReader:
                     obj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
                 if obj is None and tok.dep_ in ("amod", "acl") and tok.head.pos_ in ("NOUN", "PROPN"):
                     obj = tok.head
+                if obj is not None and obj.lower_ in ("who", "which", "that") and tok.dep_ == "relcl":
+                    obj = tok.head
                 count = _count_of(obj) if obj is not None else None
                 if count is not None:
-                    yield field_name, count, tok
+                    yield field_name, count, obj
             elif lemma in rules["casualty_nouns"] and tok.pos_ in ("NOUN", "ADJ"):
                 field_name = rules["casualty_nouns"][lemma]
                 if tok.pos_ == "ADJ" and tok.dep_ in ("amod",):
@@ -487,6 +553,15 @@ class ArticleReader:
                     count = _count_of(pobj) if pobj is not None else None
                 if count is not None and not (count.best == 0 and tok.i > 0 and tok.nbor(-1).lower_ != "no"):
                     yield field_name, count, tok
+
+    def victim_side(self, tok: Any) -> Optional[str]:
+        """'a Kataib Hezbollah fighter was killed': the dead belong to the side that was hit."""
+        tokens = list(tok.subtree)
+        if tok.dep_ == "appos" or any(c.dep_ == "appos" for c in tok.children):
+            tokens += [t for c in tok.children if c.dep_ == "appos" for t in c.subtree]
+        tags = self.tags_in(tokens)
+        actors = [t for t in tags if t.label == "ACTOR"]
+        return actors[0].key if actors else self.affiliation(tokens, tags)
 
     def read_responsibility(self, sent: _Sentence, group: _Group, mention: Mention, speaker: Optional["_Speaker"]) -> None:
         low = sent.text.lower()
@@ -522,21 +597,28 @@ class ArticleReader:
             mention.responds_to_text = ""
 
     def linguistic_status(self, sent: _Sentence, group: _Group, mention: Mention) -> str:
-        """'background' for pluperfect and 'previously'; 'aggregate' for '66 attacks', 'a series of attacks'."""
+        """'background' for pluperfect and 'previously'; 'aggregate' for '66 attacks', 'the recent attacks'."""
         member = group.members[0]
-        low = sent.text.lower()
-        if any(f" {a} " in f" {low} " for a in self.rules["background_adverbs"]):
+        low = f" {sent.text.lower()} "
+        verb = member if _pos_class(member) == "VERB" else _governing_verb(member)
+        adverbs = set(self.rules["background_adverbs"])
+        if any(c.lower_ in adverbs for m in (member, verb) for c in m.children if c.dep_ == "advmod"):
             return "background"
-        verb = member if _pos_class(member) == "VERB" else member.head
+        if any(f" {p} " in low for p in self.rules["background_phrases"]):
+            return "background"
         if any(c.lower_ == "had" and c.dep_ == "aux" for c in verb.children) and not self.under_reporting(verb):
             return "background"
         if _pos_class(member) == "NOUN" and member.tag_ in ("NNS", "NNPS"):
-            if any(c.dep_ == "nummod" and (_count_of(c) or Count()).best not in (None, 1) for c in member.children):
+            children = list(member.children)
+            if any(c.dep_ == "nummod" and (_count_of(c) or Count()).best not in (None, 1) for c in children):
+                return "aggregate"
+            if any(c.lower_ in self.rules["aggregate_modifiers"] for c in children if c.dep_ in ("amod", "det", "nummod")):
                 return "aggregate"
             head = member.head.head if member.head.dep_ == "prep" else member.head
             if head.lemma_.lower() in self.rules["aggregate_nouns"]:
                 return "aggregate"
-            if member.lemma_.lower() == "attack" and not mention.places:
+            definite = any(c.dep_ == "det" and c.lower_ in _ANAPHORIC_DETS for c in children)
+            if member.lemma_.lower() == "attack" and not mention.places and not definite:
                 return "aggregate"
         countries = {p.text for p in mention.places if p.label == "COUNTRY"}
         if len(countries) >= 2:
@@ -747,6 +829,22 @@ def _root_group(groups: list[_Group]) -> Optional[_Group]:
         return d
 
     return min(groups, key=lambda g: min(depth(m) for m in g.members))
+
+
+def _governing_verb(tok: Any) -> Any:
+    node = tok
+    for _ in range(4):
+        if node.pos_ in ("VERB", "AUX") or node.head is node:
+            return node
+        node = node.head
+    return node
+
+
+def _nearest_group(tok: Any, groups: list[_Group]) -> Optional[_Group]:
+    """The group whose predicate is closest in the text, preferring one before the token."""
+    if not groups:
+        return None
+    return min(groups, key=lambda g: min(abs(m.i - tok.i) + (0 if m.i < tok.i else 0.5) for m in g.members))
 
 
 def _relation(span: Any) -> str:

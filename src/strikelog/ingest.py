@@ -34,6 +34,8 @@ def discover(paths: Iterable[Union[str, Path]], on_problem: ProblemSink) -> list
                     if _is_article_file(candidate):
                         found.append(candidate)
         elif path.is_file():
+            if path.name.endswith(SIDECAR_SUFFIX):
+                continue  # metadata, read with its article
             if _is_article_file(path):
                 found.append(path)
             else:

@@ -22,6 +22,7 @@ from .resources import Lexicon, lexicon
 
 GENERIC_ACTORS = ("unidentified armed group",)
 NEAR_KM = 30.0
+APPROXIMATE_KM = 200.0
 _STATUS_RANK = {"confirmed": 0, "unconfirmed": 1, "claimed": 2, "disputed": 3}
 _WEAPON_CLASS = {
     "aircraft": "air", "helicopter": "air", "drone": "air", "bomb": "air", "loitering_munition": "owa",
@@ -115,7 +116,8 @@ def places_relation(a: Location, b: Location) -> str:
         km = distance_km((a.lat, a.lon), (b.lat, b.lon))
         if km <= NEAR_KM:
             return "same"
-        return "conflict" if min(a.geo_precision, b.geo_precision) <= 2 and max(a.geo_precision, b.geo_precision) <= 2 else "compatible"
+        loose = max(a.geo_precision, b.geo_precision)  # "west of Baghdad" may lie far from Baghdad
+        return "compatible" if (loose >= 2 and km <= APPROXIMATE_KM) or loose >= 3 else "conflict"
     if a.country and b.country and a.country != b.country:
         return "conflict"
     if a.name and b.name and a.geo_precision <= 2 and b.geo_precision <= 2:
@@ -169,16 +171,16 @@ def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None) -> l
         if m.status == "aggregate":
             continue
         scored = [(affinity(f, m, lex), n, f) for n, f in enumerate(frames)]
-        scored = [(s, n, f) for s, n, f in scored if s is not None]
+        scored = [(s + _same_wording(f, m, mentions), n, f) for s, n, f in scored if s is not None]
         poor = not (m.where.name or m.when.start or m.weapons)
-        if m.generic or m.anaphoric or poor:
-            target = max(scored, key=lambda t: (t[0], t[1]))[2] if scored else None
-        else:
-            good = [t for t in scored if t[0] >= 3]
-            target = max(good, key=lambda t: (t[0], t[1]))[2] if good else None
+        needed = 0.5 if (m.generic or m.anaphoric or poor) else 3
+        fitting = [t for t in scored if t[0] >= needed]
+        target = max(fitting, key=lambda t: (t[0], t[1]))[2] if fitting else None
         if target is None:
             if m.generic and not _casualty_only(m):
                 continue
+            if poor and not (m.actor1 or m.actor2 or m.fatalities.known or m.wounded.known):
+                continue  # says nothing of its own: no event to start
             target = Frame(article=m.article_id, status=m.status)
             frames.append(target)
         _absorb(target, index, m, lex)
@@ -186,6 +188,20 @@ def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None) -> l
     _lend_operation_details(frames, mentions, lex)
     _fill_counterparts(frames, lex)
     return frames
+
+
+def _trigger_family(word: str) -> str:
+    word = word.lower().replace(" ", "")
+    for family, stems in (("attack", ("attack",)), ("strike", ("strik", "struck", "airstrik", "bomb", "raid"))):
+        if word.startswith(stems):
+            return family
+    return word
+
+
+def _same_wording(frame: Frame, m: Mention, mentions: list[Mention]) -> float:
+    """Reports call one side's acts 'attacks' and the other's 'strikes': same word, likelier same event."""
+    family = _trigger_family(m.trigger)
+    return 0.5 if any(_trigger_family(mentions[i].trigger) == family for i in frame.mentions) else 0.0
 
 
 def _reading_order(mentions: list[Mention]) -> list[int]:
@@ -205,7 +221,8 @@ def _casualty_only(m: Mention) -> bool:
 def _absorb(frame: Frame, index: int, m: Mention, lex: Lexicon) -> None:
     frame.mentions.append(index)
     frame.actor1 = more_specific_actor(frame.actor1, m.actor1, lex)
-    frame.actor2 = more_specific_actor(frame.actor2, m.actor2, lex)
+    if actor_relation(frame.actor1, m.actor2, lex) != "same":
+        frame.actor2 = more_specific_actor(frame.actor2, m.actor2, lex)
     if _more_precise_date(m.when, frame.when):
         frame.when = m.when
     if _more_precise_place(m.where, frame.where):
@@ -252,8 +269,7 @@ def _covers(umbrella: Frame, frame: Frame, lex: Lexicon) -> bool:
     )
     return (
         frame.status == umbrella.status
-        and bool(frame.actor1 or umbrella.actor1)
-        and actor_relation(frame.actor1, umbrella.actor1, lex) != "conflict"
+        and actor_relation(frame.actor1, umbrella.actor1, lex) == "same"
         and actor_relation(frame.actor2, umbrella.actor2, lex) != "conflict"
         and not dates_conflict(frame.when, umbrella.when)
         and same_area

@@ -41,6 +41,7 @@ class Place:
     population: int
     kind: str  # "site" (curated) or "city" (GeoNames)
     precision: int
+    fuzzy: bool = False  # found by spelling similarity, not by a known name
 
 
 def name_key(text: str) -> str:
@@ -75,9 +76,9 @@ class Gazetteer:
         rows = self._rows("SELECT p.* FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ?", name_key(text))
         if not rows:
             rows = self._rows("SELECT p.* FROM names n JOIN places p ON p.id = n.place_id WHERE n.bare = ?", bare_key(text))
-        if not rows:
-            rows = self._fuzzy(text)
-        return tuple(_place(r) for r in rows)
+        if rows:
+            return tuple(_place(r) for r in rows)
+        return tuple(replace(_place(r), fuzzy=True) for r in self._fuzzy(text))
 
     def _rows(self, sql: str, key: str) -> list[sqlite3.Row]:
         if not key:
@@ -263,6 +264,11 @@ class PlaceResolver:
     def locate_one(self, ref: PlaceRef, hints: list[str], context: list[str]) -> tuple[Location, int]:
         """The best gazetteer entry for one name, with its population (for ranking)."""
         places = self.gazetteer.lookup(ref.text)
+        if not places:
+            country = hints[0] if hints else None
+            return Location(ref.text, country, None, None, None, 2 if country else 4), 0
+        if any(p.fuzzy for p in places):  # a spelling guess is only trusted inside the article's countries
+            places = tuple(p for p in places if p.country in (hints or context))
         if not places:
             country = hints[0] if hints else None
             return Location(ref.text, country, None, None, None, 2 if country else 4), 0

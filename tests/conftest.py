@@ -1,0 +1,42 @@
+import os
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# One gazetteer for the whole run, built on first use, outside the user's cache.
+os.environ.setdefault(
+    "STRIKELOG_GAZETTEER", str(Path(os.environ.get("STRIKELOG_TEST_CACHE", "/tmp/strikelog-test-cache")) / "gazetteer.sqlite")
+)
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    from strikelog.place import gazetteer_at
+
+    return gazetteer_at(os.environ["STRIKELOG_GAZETTEER"])
+
+
+@pytest.fixture(scope="session")
+def run_extract():
+    """Extract a batch from paths (or from texts written to a temp folder) -> contract dicts."""
+    from strikelog import extract_paths, to_contract
+
+    def run(*paths):
+        result = extract_paths(paths)
+        return [to_contract(e) for e in result.events], result
+
+    return run
+
+
+@pytest.fixture
+def write_article(tmp_path):
+    def write(name: str, text: str, published: str | None = None) -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        if published:
+            path.with_name(path.stem + ".meta.json").write_text(f'{{"published": "{published}"}}', encoding="utf-8")
+        return path
+
+    return write
