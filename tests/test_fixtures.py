@@ -56,5 +56,5 @@ def test_every_event_is_traceable(corpus):
             assert claim["sentence"] and claim["article"] in e["sources"]
 
 
-# measured on 2026-11-23: recall 0.709, precision 0.429, type 0.636 (docs/quality.md)
+# measured on 2026-11-23: recall 0.691, precision 0.432, type 0.618 (docs/quality.md)
 FLOOR = {"recall": 0.65, "precision": 0.38, "type": 0.55}

@@ -184,7 +184,7 @@ def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None) -> l
             target = Frame(article=m.article_id, status=m.status)
             frames.append(target)
         _absorb(target, index, m, lex)
-    frames = [f for f in frames if f.solid]
+    frames = [f for f in frames if f.solid and _says_enough(f, mentions)]
     _lend_operation_details(frames, mentions, lex)
     _fill_counterparts(frames, lex)
     return frames
@@ -202,6 +202,13 @@ def _same_wording(frame: Frame, m: Mention, mentions: list[Mention]) -> float:
     """Reports call one side's acts 'attacks' and the other's 'strikes': same word, likelier same event."""
     family = _trigger_family(m.trigger)
     return 0.5 if any(_trigger_family(mentions[i].trigger) == family for i in frame.mentions) else 0.0
+
+
+def _says_enough(frame: Frame, mentions: list[Mention]) -> bool:
+    """An event needs more than a verb and a country: an actor, a weapon, a count, a named place or a day."""
+    counts = any(mentions[i].fatalities.known or mentions[i].wounded.known for i in frame.mentions)
+    named_place = frame.where.name is not None and frame.where.geo_precision < 4
+    return bool(frame.actor1 or frame.actor2 or frame.weapons or counts or named_place or frame.when.precision == "day")
 
 
 def _reading_order(mentions: list[Mention]) -> list[int]:

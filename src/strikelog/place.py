@@ -275,6 +275,8 @@ class PlaceResolver:
         best = max(places, key=lambda p: _score(p, hints, context))
         if hints and best.country not in hints and best.kind != "site":
             return Location(ref.text, hints[0], None, None, None, 2), 0
+        if not hints and context and best.country not in context and best.kind != "site":
+            return Location(ref.text, None, None, None, None, 4), 0  # a namesake far from the story
         precision = best.precision
         if ref.relation in ("near", "direction", "border"):
             precision = max(precision, 2)

@@ -37,6 +37,8 @@ def resolve(mentions: list[Mention], anchor: Optional[Anchor]) -> list[Mention]:
         status = mention.status
         if anchor is not None and is_before_news_window(when, anchor.moment.date()):
             status = "background"
+        if when.precision == "year":  # news is dated to the month or day; a year alone is history
+            status = "background"
         mention = replace(mention, when=when, status=status)
         if when.precision == "day":
             previous = when

