@@ -227,15 +227,20 @@ def _casualty_only(m: Mention) -> bool:
 
 def _absorb(frame: Frame, index: int, m: Mention, lex: Lexicon) -> None:
     frame.mentions.append(index)
-    frame.actor1 = more_specific_actor(frame.actor1, m.actor1, lex)
-    if actor_relation(frame.actor1, m.actor2, lex) != "same":
-        frame.actor2 = more_specific_actor(frame.actor2, m.actor2, lex)
-    if _more_precise_date(m.when, frame.when):
-        frame.when = m.when
-    if _more_precise_place(m.where, frame.where):
-        frame.where = m.where
-    frame.weapons.extend(w for w in m.weapons if w not in frame.weapons)
+    _fold(frame, m, lex)
     frame.solid = frame.solid or not m.generic
+
+
+def _fold(target: Frame, source, lex: Lexicon) -> None:
+    """Take from `source` (a Mention or a Frame) whatever is more specific than `target` has."""
+    target.actor1 = more_specific_actor(target.actor1, source.actor1, lex)
+    if actor_relation(target.actor1, source.actor2, lex) != "same":
+        target.actor2 = more_specific_actor(target.actor2, source.actor2, lex)
+    if _more_precise_date(source.when, target.when):
+        target.when = source.when
+    if _more_precise_place(source.where, target.where):
+        target.where = source.where
+    target.weapons.extend(w for w in source.weapons if w not in target.weapons)
 
 
 def _more_precise_date(a: DateRange, b: DateRange) -> bool:
@@ -368,13 +373,7 @@ def _summary(d: _Draft) -> Frame:
     lex = lexicon()
     out = Frame(article="*", status=d.frames[0][0].status)
     for frame, _ in d.frames:
-        out.actor1 = more_specific_actor(out.actor1, frame.actor1, lex)
-        out.actor2 = more_specific_actor(out.actor2, frame.actor2, lex)
-        if _more_precise_date(frame.when, out.when):
-            out.when = frame.when
-        if _more_precise_place(frame.where, out.where):
-            out.where = frame.where
-        out.weapons.extend(w for w in frame.weapons if w not in out.weapons)
+        _fold(out, frame, lex)
     return out
 
 
