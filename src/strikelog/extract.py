@@ -870,6 +870,7 @@ def _strip_det(span: Any) -> Optional[Any]:
     return span.doc[start:span.end] if start < span.end else None
 
 
+_STRIKE_VERBS = {"hit", "strike", "attack", "bomb", "shell", "target", "pound", "raid", "storm", "bombard", "rock"}
 _LOCATIVE_PREPS = {"in", "inside", "into", "across", "at", "near", "outside", "on", "around", "throughout",
                    "from", "within", "over", "off", "towards", "toward", "along", "of"}
 _PLACE_NOUNS = {"suburb", "outskirts", "city", "town", "village", "province", "governorate", "district",
@@ -887,6 +888,8 @@ def _is_locative(span: Any) -> bool:
             node = node.head
         else:
             break
+    if node.dep_ in ("dobj", "nsubjpass") and node.head.lemma_.lower() in _STRIKE_VERBS:
+        return True  # "missiles hit Kharkiv", "Hodeidah was struck": the place struck is where it happened
     if node.dep_ != "pobj":
         return False
     prep = node.head

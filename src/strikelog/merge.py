@@ -172,7 +172,7 @@ def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None) -> l
             continue
         scored = [(affinity(f, m, lex), n, f) for n, f in enumerate(frames)]
         scored = [(s + _same_wording(f, m, mentions), n, f) for s, n, f in scored if s is not None]
-        poor = not (m.where.name or m.when.start or m.weapons)
+        poor = not (m.where.name or m.when.start)
         needed = 0.5 if (m.generic or m.anaphoric or poor) else 3
         fitting = [t for t in scored if t[0] >= needed]
         target = max(fitting, key=lambda t: (t[0], t[1]))[2] if fitting else None

