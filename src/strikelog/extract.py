@@ -16,6 +16,7 @@ from .counts import read_count
 from .records import Claim, Count, Mention, ParsedArticle, PlaceRef, Tagged, TimeExpr
 from .resources import Lexicon, lexicon
 
+WEEKDAY_NAMES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _CARDINAL_DIRECTIONS = {
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
     "northern", "southern", "eastern", "western", "north-east", "north-west", "south-east", "south-west",
@@ -104,6 +105,8 @@ class ArticleReader:
             if entry is not None and _pos_class(tok) in entry["pos"]:
                 if entry.get("fallback") and (tok.dep_ == "amod" or tok.pos_ != "VERB"):
                     continue
+                if tok.pos_ == "VERB" and tok.dep_ in ("amod", "compound"):
+                    continue  # "the attacking force": a modifier, not a predicate
                 hits.append((tok, entry, lemma))
             elif tok.lower_ == "another" and hits and any(
                 c.dep_ == "prep" and c.lower_ in ("on", "against", "at", "in") for c in tok.children
@@ -113,7 +116,10 @@ class ArticleReader:
                 c.dep_ in ("dobj", "nsubjpass") and c.i in weapon_tokens for c in tok.children
             ):
                 hits.append((tok, {"pos": ["VERB"], "hint": None}, "fire"))
-        hits = [h for h in hits if not self.is_irrealis(h[0])]
+        inside_names = {i for t in sent.tags if t.label in ("WEAPON", "ACTOR", "SITE") for i in range(t.start, t.end)}
+        hits = [h for h in hits if not self.is_irrealis(h[0]) and h[0].i not in inside_names]
+        if len(hits) > 1:  # a sentence-initial participle beside a real predicate is a modifier ("Targeting pod ...")
+            hits = [h for h in hits if not (h[0].i == sent.span.start and h[0].tag_ == "VBG")]
         if not hits:
             return []
         groups = _union_groups(hits)
@@ -207,7 +213,7 @@ class ArticleReader:
             places=self.places_for(sent, group, groups),
             anaphoric=self.is_anaphoric(group) or sent.kind == "headline",
             generic=group.weak or group.fallback,
-            plural=any(m.tag_ in ("NNS", "NNPS") for m in group.members if _pos_class(m) == "NOUN"),
+            plural=_is_plural(group, target_tok),
         )
         self.read_casualties(sent, group, groups, mention, speaker)
         self.read_responsibility(sent, group, mention, speaker)
@@ -423,17 +429,18 @@ class ArticleReader:
     def owner_with_report(self, tok: Any, groups: list[_Group], reporting: set[str]) -> tuple[Optional[_Group], bool]:
         """The group that governs `tok`, and whether `tok` instead modifies a reporting verb
         directly ('Centcom said on Thursday', 'told reporters at the Pentagon')."""
-        node, hops = tok, 0
+        node, hops, in_content = tok, 0, False
         for _ in range(12):
             for g in groups:
                 if any(m.i == node.i for m in g.members):
                     return g, False
             if node is not tok and node.pos_ == "VERB" and node.lemma_.lower() in reporting:
-                return None, hops <= 2
+                return None, hops <= 2 and not in_content
             if node.head is node:
                 return None, False
             if node.pos_ not in ("ADP", "PART", "DET"):
                 hops += 1
+            in_content = in_content or node.dep_ in ("ccomp", "xcomp")  # inside what is reported
             node = node.head
         return None, False
 
@@ -617,9 +624,11 @@ class ArticleReader:
             head = member.head.head if member.head.dep_ == "prep" else member.head
             if head.lemma_.lower() in self.rules["aggregate_nouns"]:
                 return "aggregate"
-            definite = any(c.dep_ == "det" and c.lower_ in _ANAPHORIC_DETS for c in children)
-            if member.lemma_.lower() == "attack" and not mention.places and not definite:
-                return "aggregate"
+            definite = any(c.dep_ in ("det", "poss") and c.lower_ in _ANAPHORIC_DETS for c in children)
+            determined = any(c.dep_ in ("det", "poss") for c in children)
+            dated = any(t.text.lower().rstrip("'s") in WEEKDAY_NAMES or re.search(r"\d", t.text) for t in mention.time_exprs)
+            if member.lemma_.lower() == "attack" and not definite and not dated and (not mention.places or not determined):
+                return "aggregate"  # "drone attacks against US personnel": habitual, not one event
         countries = {p.text for p in mention.places if p.label == "COUNTRY"}
         if len(countries) >= 2:
             return "aggregate"
@@ -692,9 +701,13 @@ def extract(parsed: ParsedArticle, lex: Optional[Lexicon] = None) -> list[Mentio
 
 
 # ---- helpers on tokens -------------------------------------------------------------------------
+_NOUN_POSITIONS = {"pobj", "dobj", "nsubj", "nsubjpass", "attr", "appos", "compound"}
+
+
 def _pos_class(tok: Any) -> str:
+    """VERB or NOUN by the word's role: a 'verb' in an object slot ('footage of airstrikes') is a noun."""
     if tok.pos_ in ("VERB", "AUX"):
-        return "VERB"
+        return "NOUN" if tok.dep_ in _NOUN_POSITIONS and tok.tag_ in ("NNS", "NN", "VBZ") else "VERB"
     if tok.pos_ in ("NOUN", "PROPN"):
         return "NOUN"
     return tok.pos_
@@ -756,6 +769,10 @@ def _linked_trigger(tok: Any, index: dict[int, int]) -> Optional[int]:
     for child in tok.children:
         if child.dep_ in ("nsubj", "nsubjpass", "dobj") and child.i in index:
             return index[child.i]
+    if tok.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+        for child in tok.head.children:  # "the attack consisted of ... and was targeting X": a shared subject
+            if child.dep_ in ("nsubj", "nsubjpass") and child.i in index:
+                return index[child.i]
     if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ in ("in", "during", "with") and tok.head.head.i in index:
         return index[tok.head.head.i]
     return None
@@ -829,6 +846,13 @@ def _root_group(groups: list[_Group]) -> Optional[_Group]:
         return d
 
     return min(groups, key=lambda g: min(depth(m) for m in g.members))
+
+
+def _is_plural(group: _Group, target: Optional[Any]) -> bool:
+    """Several strikes or several targets: an operation that may cover more than one place."""
+    if any(m.tag_ in ("NNS", "NNPS") for m in group.members if _pos_class(m) == "NOUN"):
+        return True
+    return target is not None and (target.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in target.children))
 
 
 def _governing_verb(tok: Any) -> Any:

@@ -48,6 +48,7 @@ class Frame:
     weapons: list[str] = field(default_factory=list)
     status: str = "reported"
     solid: bool = False  # has at least one mention that is not generic
+    operation: bool = False  # opened by a plural, placeless mention: may cover several places
 
 
 # ---- actor sides ------------------------------------------------------------------------------------
@@ -157,8 +158,16 @@ def score_pair(a1, a2, when_a, where_a, weapons_a, b1, b2, when_b, where_b, weap
     score += 2 if when_a.precision == "day" and when_a.start == when_b.start else 0
     score += 1 if r1 == "same" else 0
     score += 1 if r2 == "same" else 0
-    score += 1 if set(weapons_a) & set(weapons_b) else 0
+    score += 1 if _shared_weapon(weapons_a, weapons_b, lex) else 0
     return score
+
+
+def _shared_weapon(a: list[str], b: list[str], lex: Lexicon) -> bool:
+    """The same weapon, or the same kind of weapon ('107mm rocket' and 'rocket')."""
+    if set(a) & set(b):
+        return True
+    kinds_a = {lex.weapons[w].kind for w in a if w in lex.weapons}
+    return bool(kinds_a & {lex.weapons[w].kind for w in b if w in lex.weapons})
 
 
 # ---- within one article -----------------------------------------------------------------------------
@@ -176,6 +185,11 @@ def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None) -> l
         needed = 0.5 if (m.generic or m.anaphoric or poor) else 3
         fitting = [t for t in scored if t[0] >= needed]
         target = max(fitting, key=lambda t: (t[0], t[1]))[2] if fitting else None
+        if poor and m.plural and not m.generic and _spans_places([f for _, _, f in scored]):
+            target = next((f for _, _, f in scored if f.operation), None)  # one statement about several sites
+            if target is None:
+                target = Frame(article=m.article_id, status=m.status, operation=True)
+                frames.append(target)
         if target is None:
             if m.generic and not _casualty_only(m):
                 continue
@@ -221,6 +235,16 @@ def _reading_order(mentions: list[Mention]) -> list[int]:
     return sorted(range(len(mentions)), key=key)
 
 
+def _spans_places(frames: list[Frame]) -> bool:
+    return len({f.where.name for f in frames if _is_specific(f.where)}) >= 2
+
+
+def _is_specific(loc: Location) -> bool:
+    """A named place below country level: a town, a site, or a name the gazetteer does not know."""
+    country_level = loc.geo_precision == 4 and loc.country is not None and loc.lat is None
+    return bool(loc.name) and not country_level and loc.geo_precision <= 2 or (bool(loc.name) and loc.country is None and loc.lat is None)
+
+
 def _casualty_only(m: Mention) -> bool:
     return m.trigger == "" and (m.fatalities.known or m.wounded.known)
 
@@ -229,6 +253,8 @@ def _absorb(frame: Frame, index: int, m: Mention, lex: Lexicon) -> None:
     frame.mentions.append(index)
     _fold(frame, m, lex)
     frame.solid = frame.solid or not m.generic
+    if m.plural and not m.generic and m.where.geo_precision >= 3 and _trigger_family(m.trigger) != m.trigger.lower():
+        frame.operation = True  # "strikes on several facilities on the border": an operation
 
 
 def _fold(target: Frame, source, lex: Lexicon) -> None:
@@ -258,9 +284,9 @@ def _more_precise_place(a: Location, b: Location) -> bool:
 def _lend_operation_details(frames: list[Frame], mentions: list[Mention], lex: Lexicon) -> None:
     """An operation-level frame (no named place, or only a region) gives its details to the
     place-level frames of the same actor and day, then stands down: one event per place."""
-    specific = [f for f in frames if f.where.name and f.where.geo_precision <= 2 and not _is_region(f.where, lex)]
+    specific = [f for f in frames if _is_specific(f.where) and not _is_region(f.where, lex)]
     for umbrella in [f for f in frames if f not in specific]:
-        covered = [f for f in specific if _covers(umbrella, f, lex)]
+        covered = [f for f in specific if _covers(umbrella, f, lex, _same_families(umbrella, f, mentions))]
         if not covered:
             continue
         for f in covered:
@@ -273,19 +299,26 @@ def _lend_operation_details(frames: list[Frame], mentions: list[Mention], lex: L
         frames.remove(umbrella)
 
 
-def _covers(umbrella: Frame, frame: Frame, lex: Lexicon) -> bool:
+def _covers(umbrella: Frame, frame: Frame, lex: Lexicon, wording: bool) -> bool:
     same_area = (
         umbrella.where.country is None
         or _is_region(umbrella.where, lex)
         or frame.where.country in (None, umbrella.where.country)
     )
+    actors = actor_relation(frame.actor1, umbrella.actor1, lex)
+    agree = actors == "same" or actor_relation(frame.actor2, umbrella.actor2, lex) == "same" or wording
     return (
         frame.status == umbrella.status
-        and actor_relation(frame.actor1, umbrella.actor1, lex) == "same"
+        and (actors == "same" or (actors == "compatible" and umbrella.operation and agree))
         and actor_relation(frame.actor2, umbrella.actor2, lex) != "conflict"
         and not dates_conflict(frame.when, umbrella.when)
         and same_area
     )
+
+
+def _same_families(a: Frame, b: Frame, mentions: list[Mention]) -> bool:
+    families = {_trigger_family(mentions[i].trigger) for i in a.mentions if not mentions[i].generic}
+    return any(_trigger_family(mentions[i].trigger) in families for i in b.mentions)
 
 
 def _is_region(loc: Location, lex: Lexicon) -> bool:
@@ -335,7 +368,7 @@ def merge_articles(per_article: list[tuple[list[Frame], list[Mention]]], lex: Op
             if a.articles & b.articles:
                 continue
             score = _frame_affinity(a.frames[0][0], b.frames[0][0], lex)
-            if score is not None and score >= 3:
+            if score is not None and score >= 3 and _anchored_together(a.frames[0][0], b.frames[0][0]):
                 pairs.append((-score, i, j))
     pairs.sort()
     owner = list(range(len(drafts)))
@@ -357,6 +390,17 @@ def merge_articles(per_article: list[tuple[list[Frame], list[Mention]]], lex: Op
     events = [_event_from(d, lex) for d in merged]
     _link_responses(events, merged, lex)
     return sorted(events, key=lambda e: (e.when.start.isoformat() if e.when.start else "9999", e.event_id))
+
+
+def _anchored_together(a: Frame, b: Frame) -> bool:
+    """Reports from different articles are one event only if they agree on the place, the day, or a
+    specific named weapon, not merely on who fought whom."""
+    if places_relation(a.where, b.where) == "same":
+        return True
+    if a.when.precision == "day" and a.when.start == b.when.start:
+        return True
+    generic = {"drone", "missile", "rocket", "mortar", "artillery", "bomb", "fighter aircraft", "small arms", "IED"}
+    return bool((set(a.weapons) & set(b.weapons)) - generic)
 
 
 def _draft_key(d: _Draft):

