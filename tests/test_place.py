@@ -1,0 +1,67 @@
+import pytest
+
+from strikelog.place import PlaceResolver, bare_key, name_key
+from strikelog.records import PlaceRef
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Ain al-Asad", "Ayn al Asad"),
+    ("Qa'im", "Qaim"),
+    ("Deir ez-Zor", "Deir Ez Zor"),
+    ("Al\u2011Tanf", "Al Tanf"),
+])
+def test_name_keys_fold_variants(a, b):
+    assert name_key(a) == name_key(b) or bare_key(a) == bare_key(b)
+
+
+def test_articles_are_dropped_for_the_bare_key():
+    assert bare_key("Al Qaim") == "qaim"
+    assert bare_key("Deir al-Zour") == "deir zour"
+
+
+@pytest.fixture(scope="module")
+def resolver(gazetteer):
+    return PlaceResolver(gazetteer)
+
+
+def locate(resolver, text, relation="in", hint=None, context=()):
+    return resolver.locate([PlaceRef(text, relation, hint, "GPE")], list(context))
+
+
+@pytest.mark.parametrize("text, country, lat, lon", [
+    ("Abu Ghraib", "IQ", 33.3, 44.2),
+    ("Deir ez-Zor", "SY", 35.3, 40.1),
+    ("Al Qaim", "IQ", 34.4, 41.0),
+    ("Kharkiv", "UA", 50.0, 36.2),
+    ("Mogadishu", "SO", 2.0, 45.3),
+])
+def test_known_towns(resolver, text, country, lat, lon):
+    loc = locate(resolver, text)
+    assert loc.country == country and abs(loc.lat - lat) < 0.3 and abs(loc.lon - lon) < 0.3
+    assert loc.geo_precision == 1
+
+
+def test_curated_installation_with_variant_spelling(resolver):
+    loc = locate(resolver, "Al Asad Air Base")
+    assert loc.name == "Ain al-Asad Air Base" and loc.country == "IQ" and loc.geo_precision == 1
+
+
+def test_near_and_direction_lower_precision(resolver):
+    assert locate(resolver, "Baghdad", relation="direction").geo_precision == 2
+    assert locate(resolver, "Mosul", relation="near").geo_precision == 2
+
+
+def test_country_name_is_country_level_not_a_namesake_town(resolver):
+    loc = locate(resolver, "Lebanon")
+    assert (loc.country, loc.lat, loc.geo_precision) == ("LB", None, 4)
+
+
+def test_unknown_place_keeps_its_name_and_no_point(resolver):
+    loc = locate(resolver, "Xqzville", hint="IQ")
+    assert loc.name == "Xqzville" and loc.country == "IQ" and loc.lat is None
+
+
+def test_country_context_decides_between_namesakes(resolver):
+    assert locate(resolver, "Tripoli", context=["LB"]).country == "LB"
+    assert locate(resolver, "Tripoli", context=["LY"]).country == "LY"
+

@@ -1,0 +1,38 @@
+import json
+
+from strikelog.export import CSV_COLUMNS, csv_row, geojson
+from strikelog.store import Store
+
+
+EVENT = {
+    "event_id": "ev-1", "status": "reported", "event_type": "Explosions/Remote violence",
+    "sub_event_type": "Air/drone strike", "date_start": "2024-02-18", "date_end": "2024-02-18",
+    "date_precision": "day", "actor1": "US military", "actor2": "Al-Shabaab",
+    "location": {"name": "Jilib", "country": "SO", "admin1": "Middle Juba", "lat": 0.49, "lon": 42.77, "geo_precision": 2},
+    "weapons": [], "fatalities": {"best": 3, "low": 3, "high": 3}, "wounded": {"best": None, "low": None, "high": None},
+    "claims": [], "responds_to": [], "sources": ["a1"], "evidence": [{"article": "a1", "sentence": "A strike."}],
+}
+
+
+def test_events_round_trip_and_filters_are_parameters(tmp_path):
+    with Store(tmp_path / "l.db") as store:
+        store.replace_events([EVENT])
+        assert store.events(country="so") == [EVENT]
+        assert store.events(since="2024-02-19") == []
+        assert store.events(actor="Shabaab") == [EVENT]
+        assert store.events(actor="%' OR 1=1 --") == []  # bound, never spliced into SQL
+        assert store.event("ev-1") == EVENT
+
+
+def test_csv_uses_acled_column_names():
+    row = csv_row(EVENT)
+    assert set(row) == set(CSV_COLUMNS)
+    assert (row["event_date"], row["time_precision"], row["fatalities"], row["source"]) == ("2024-02-18", 1, 3, "a1")
+
+
+def test_geojson_points_and_null_geometry():
+    placeless = json.loads(json.dumps(EVENT))
+    placeless["location"].update(lat=None, lon=None)
+    collection = geojson([EVENT, placeless])
+    assert collection["features"][0]["geometry"] == {"type": "Point", "coordinates": [42.77, 0.49]}
+    assert collection["features"][1]["geometry"] is None
