@@ -179,14 +179,15 @@ def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None) -> l
         m = mentions[index]
         if m.status == "aggregate":
             continue
-        scored = [(affinity(f, m, lex), n, f) for n, f in enumerate(frames)]
-        scored = [(s + _same_wording(f, m, mentions), n, f) for s, n, f in scored if s is not None]
+        scored = [(affinity(f, m, lex), f) for f in frames]
+        scored = [(s + _same_wording(f, m, mentions), _nearby(f, m, mentions), _last_sentence(f, mentions), f)
+                  for s, f in scored if s is not None]
         poor = not (m.where.name or m.when.start)
         needed = 0.5 if (m.generic or m.anaphoric or poor) else 3
-        fitting = [t for t in scored if t[0] >= needed]
-        target = max(fitting, key=lambda t: (t[0], t[1]))[2] if fitting else None
-        if poor and m.plural and not m.generic and _spans_places([f for _, _, f in scored]):
-            target = next((f for _, _, f in scored if f.operation), None)  # one statement about several sites
+        fitting = [t for t in scored if t[0] >= needed]  # evidence decides; salience only breaks ties
+        target = max(fitting, key=lambda t: (t[0] + t[1], t[2]))[3] if fitting else None
+        if poor and m.plural and not m.generic and _spans_places([t[3] for t in scored]):
+            target = next((t[3] for t in scored if t[3].operation), None)  # one statement about several sites
             if target is None:
                 target = Frame(article=m.article_id, status=m.status, operation=True)
                 frames.append(target)
@@ -223,6 +224,16 @@ def _says_enough(frame: Frame, mentions: list[Mention]) -> bool:
     counts = any(mentions[i].fatalities.known or mentions[i].wounded.known for i in frame.mentions)
     named_place = frame.where.name is not None and frame.where.geo_precision < 4
     return bool(frame.actor1 or frame.actor2 or frame.weapons or counts or named_place or frame.when.precision == "day")
+
+
+def _last_sentence(frame: Frame, mentions: list[Mention]) -> int:
+    return max(mentions[i].sentence_index for i in frame.mentions)
+
+
+def _nearby(frame: Frame, m: Mention, mentions: list[Mention]) -> float:
+    """Salience: a frame told in the sentence just before is the likeliest antecedent."""
+    gaps = {m.sentence_index - mentions[i].sentence_index for i in frame.mentions}
+    return 0.5 if 1 in gaps else 0.0
 
 
 def _reading_order(mentions: list[Mention]) -> list[int]:
