@@ -62,7 +62,7 @@ def test_responsibility_claim_by_a_group():
 
 
 def test_retaliation_phrase_is_kept():
-    m = reported(mentions("Al Dhafirin militia said it had attacked Ain Al Asad base with mortar rounds in retaliation for the killing of Mr Al Maksousi."))[0]
-    assert m.actor1 == "Al Dhafirin"
+    m = reported(mentions("Kataib Hezbollah said it had attacked Ain Al Asad base with mortar rounds in retaliation for the killing of Mr Al Maksousi."))[0]
+    assert m.actor1 == "Kata'ib Hezbollah"  # "it" is the group that speaks
     assert m.weapons == ["mortar"]
     assert "Al Maksousi" in m.responds_to_text
