@@ -16,6 +16,7 @@ from .counts import read_count
 from .records import Claim, Count, Mention, ParsedArticle, PlaceRef, Tagged, TimeExpr
 from .resources import Lexicon, lexicon
 
+_SEQUENCE = re.compile(r"\b(later|earlier|afterwards|the next day|the following day|the same day)\b", re.I)
 WEEKDAY_NAMES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _CARDINAL_DIRECTIONS = {
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
@@ -85,14 +86,22 @@ class ArticleReader:
 
     def mentions(self) -> list[Mention]:
         found: list[Mention] = []
+        context: Optional[TimeExpr] = None
         for sent in self.sentences:
             groups = self.trigger_groups(sent)
             base = len(found)
             sentence_mentions = [self.read_group(sent, group, groups) for group in groups]
             for group, mention in zip(groups, sentence_mentions):
                 mention.responds_to_mentions = [base + g for g in group.responds_to_groups]
+                mention.context_time = context
             found.extend(sentence_mentions)
+            context = self.calendar_time(sent) or context
         return found
+
+    def calendar_time(self, sent: _Sentence) -> Optional[TimeExpr]:
+        """The last expression in a sentence that names a day ("On Tuesday afternoon"), not a clock time."""
+        days = [s for s in _time_spans(sent.span) if re.search(r"day|\d{1,2}\b|yesterday|tonight|night", s.text.lower())]
+        return TimeExpr(days[-1].text, "past", sent.index) if days else None
 
     # ---- triggers -------------------------------------------------------------------------
     def trigger_groups(self, sent: _Sentence) -> list[_Group]:
@@ -308,6 +317,9 @@ class ArticleReader:
             if speaker and speaker.actor:
                 return speaker.actor
             return self.last_actor
+        named = _unlisted_group_name(tok, self.rules["armed_nouns"])
+        if named:
+            return named
         for word in (tok.lemma_.lower(), *sorted(words)):
             generic = self.rules["armed_nouns"].get(word)
             if generic:
@@ -420,7 +432,7 @@ class ArticleReader:
         reporting = set(self.rules["reporting_verbs"])
         for ent in _time_spans(sent.span):
             owner, via_report = self.owner_with_report(ent.root, groups, reporting)
-            if via_report:
+            if via_report and not _SEQUENCE.search(ent.text):  # "Hours later, X said it attacked": still the event's day
                 continue
             if owner is group or (owner is None and group is _root_group(groups)):
                 exprs.append(TimeExpr(ent.text, tense, sent.index))
@@ -846,6 +858,19 @@ def _root_group(groups: list[_Group]) -> Optional[_Group]:
         return d
 
     return min(groups, key=lambda g: min(depth(m) for m in g.members))
+
+
+def _unlisted_group_name(tok: Any, armed_nouns: dict) -> Optional[str]:
+    """'Al Dhafirin militia', 'the Saraya X group': a proper name on an armed noun names a group the
+    dictionary does not know yet."""
+    if tok.lemma_.lower() not in armed_nouns and tok.lemma_.lower() not in ("brigade", "battalion", "front", "movement"):
+        return None
+    names = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    if not names:
+        return None
+    start = min(t.i for n in names for t in n.subtree)
+    words = [t.text for t in tok.doc[start:tok.i] if t.pos_ == "PROPN"]
+    return " ".join(words) if words else None
 
 
 def _is_plural(group: _Group, target: Optional[Any]) -> bool:

@@ -404,10 +404,11 @@ def merge_articles(per_article: list[tuple[list[Frame], list[Mention]]], lex: Op
 
 
 def _anchored_together(a: Frame, b: Frame) -> bool:
-    """Reports from different articles are one event only if they agree on the place, the day, or a
-    specific named weapon, not merely on who fought whom."""
-    if places_relation(a.where, b.where) == "same":
-        return True
+    """Reports from different articles are one event only if they agree on the place (and one more
+    thing), the day, or a specific named weapon, not merely on who fought whom."""
+    if places_relation(a.where, b.where) == "same":  # and something else: two events can share a town
+        return bool(actor_relation(a.actor1, b.actor1, lexicon()) == "same" or _shared_weapon(a.weapons, b.weapons, lexicon())
+                    or (a.when.precision == "day" and a.when.start == b.when.start))
     if a.when.precision == "day" and a.when.start == b.when.start:
         return True
     generic = {"drone", "missile", "rocket", "mortar", "artillery", "bomb", "fighter aircraft", "small arms", "IED"}

@@ -186,6 +186,7 @@ class Mention:
     plural: bool = False
     responds_to_text: Optional[str] = None  # the phrase after "in retaliation for" etc.
     responds_to_mentions: list[int] = field(default_factory=list)  # indices in the article's list
+    context_time: Optional[TimeExpr] = None  # the last date named before this sentence, for "hours later"
     when: DateRange = field(default_factory=DateRange.unknown)
     where: Location = field(default_factory=Location.nowhere)
 

@@ -202,6 +202,7 @@ def mention_from(d: dict) -> Mention:
         claims=[Claim(**c) for c in d["claims"]],
         time_exprs=[TimeExpr(**t) for t in d["time_exprs"]],
         places=[PlaceRef(**p) for p in d["places"]],
+        context_time=TimeExpr(**d["context_time"]) if d.get("context_time") else None,
         when=_range(d["when"]), where=Location(**d["where"]),
     )
 

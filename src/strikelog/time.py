@@ -29,8 +29,14 @@ _DAY_BEFORE = re.compile(r"\b(the day before|a day earlier|one day before|the pr
 def resolve(mentions: list[Mention], anchor: Optional[Anchor]) -> list[Mention]:
     """Set `when` on every mention; mark mentions dated well before the anchor as background."""
     previous: Optional[DateRange] = None
+    previous_sentence = -1
     resolved = []
     for mention in mentions:
+        context = mention.context_time
+        if context is not None and context.sentence_index > previous_sentence:
+            stated = resolve_expression(context.text, context.tense, anchor, None)
+            if stated.precision == "day":  # a later-dated sentence without an event still sets the scene
+                previous, previous_sentence = stated, context.sentence_index
         when = best_range(
             [resolve_expression(e.text, e.tense, anchor, previous) for e in mention.time_exprs]
         )
@@ -41,7 +47,7 @@ def resolve(mentions: list[Mention], anchor: Optional[Anchor]) -> list[Mention]:
             status = "background"
         mention = replace(mention, when=when, status=status)
         if when.precision == "day":
-            previous = when
+            previous, previous_sentence = when, mention.sentence_index
         resolved.append(mention)
     return resolved
 
