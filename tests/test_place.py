@@ -65,3 +65,40 @@ def test_country_context_decides_between_namesakes(resolver):
     assert locate(resolver, "Tripoli", context=["LB"]).country == "LB"
     assert locate(resolver, "Tripoli", context=["LY"]).country == "LY"
 
+
+
+def test_user_places_and_geonames_dumps(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from strikelog.cli import cli
+    from strikelog.place import Gazetteer
+
+    monkeypatch.setenv("STRIKELOG_GAZETTEER", str(tmp_path / "g.sqlite"))
+    (tmp_path / "sites.csv").write_text(
+        "name,aliases,kind,country,admin1,lat,lon,geo_precision,note\n"
+        "Outpost Zulu,OP Zulu|Zulu outpost,outpost,IQ,Anbar,33.5,41.9,1,test\n", encoding="utf-8")
+    dump_row = ["900001", "Qaryat Testah", "Qaryat Testah", "Testah,Qaryet Testa", "34.1", "40.9", "P", "PPL",
+                "SY", "", "07", "", "", "", "1200", "", "250", "Asia/Damascus", "2024-01-01"]
+    (tmp_path / "SY.txt").write_text("\t".join(dump_row) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["gazetteer", "add", str(tmp_path / "sites.csv")]).exit_code == 0
+    assert runner.invoke(cli, ["gazetteer", "import", str(tmp_path / "SY.txt")]).exit_code == 0
+    found = runner.invoke(cli, ["gazetteer", "lookup", "OP Zulu"])
+    assert found.exit_code == 0 and "Outpost Zulu\tIQ\tAnbar" in found.stdout
+    assert "Qaryat Testah\tSY" in runner.invoke(cli, ["gazetteer", "lookup", "Qaryet Testa"]).stdout
+    assert runner.invoke(cli, ["gazetteer", "lookup", "Nowhere Special"]).exit_code == 1
+    from strikelog.place import build
+
+    build(tmp_path / "g.sqlite")  # a rebuild keeps what the user added
+    assert Gazetteer(tmp_path / "g.sqlite").lookup("Zulu outpost")[0].name == "Outpost Zulu"
+
+
+def test_bad_places_csv_is_a_clear_error(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from strikelog.cli import cli
+
+    monkeypatch.setenv("STRIKELOG_GAZETTEER", str(tmp_path / "g.sqlite"))
+    (tmp_path / "bad.csv").write_text("title,where\nx,y\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["gazetteer", "add", str(tmp_path / "bad.csv")])
+    assert result.exit_code == 1 and "lacks columns: lat, lon, name" in result.stderr

@@ -127,6 +127,28 @@ def rebuild_events(store: Store) -> int:
     return len(events)
 
 
+def gazetteer(settings: Optional[Settings] = None) -> place.Gazetteer:
+    """The gazetteer of these settings, built on first use."""
+    return place.gazetteer_at(str((settings or Settings()).gazetteer))
+
+
+def add_places(csv_path: PathLike, settings: Optional[Settings] = None) -> int:
+    """Add the rows of a CSV in the installations.csv format (docs/places.md) to the gazetteer."""
+    import csv
+
+    from .resources import site_from_row
+
+    try:
+        with open(csv_path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(str(csv_path), f"cannot read places CSV ({err})") from None
+    missing = {"name", "lat", "lon"} - set(rows[0] if rows else {})
+    if missing:
+        raise InputError(str(csv_path), f"places CSV lacks columns: {', '.join(sorted(missing))}")
+    return gazetteer(settings).add(site_from_row(row) for row in rows)
+
+
 class Ledger:
     """Read access to a ledger database."""
 

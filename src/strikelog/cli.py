@@ -210,6 +210,56 @@ def export_cmd(db: Path, fmt: str, show_all: bool, output: Optional[Path]) -> No
         export.write(rows, fmt, sys.stdout)
 
 
+@cli.group(name="gazetteer")
+def gazetteer_group() -> None:
+    """Inspect and extend the offline gazetteer (GeoNames cities500 + curated installations)."""
+
+
+@gazetteer_group.command(name="lookup")
+@click.argument("name")
+def gazetteer_lookup(name: str) -> None:
+    """Show the places a name resolves to, best-known first.
+
+    Example:
+
+        strikelog gazetteer lookup "Ayn al Asad"
+    """
+    places = _run(api.gazetteer).lookup(name)
+    if not places:
+        raise click.ClickException(f"no place called {name!r} in the gazetteer")
+    for p in sorted(places, key=lambda p: (p.kind != "site", -p.population)):
+        click.echo(f"{p.name}\t{p.country or '-'}\t{p.admin1 or '-'}\t{p.lat}\t{p.lon}\t{p.kind}\tpop {p.population}"
+                   + ("\t(spelling match)" if p.fuzzy else ""))
+
+
+@gazetteer_group.command(name="add")
+@click.argument("csv_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def gazetteer_add(csv_path: Path) -> None:
+    """Add places from a CSV with the columns name,aliases,kind,country,admin1,lat,lon,geo_precision
+    (aliases separated by |). Added places survive gazetteer rebuilds.
+
+    Example:
+
+        strikelog gazetteer add my_sites.csv
+    """
+    count = _run(api.add_places, csv_path)
+    click.echo(f"{count} places added", err=True)
+
+
+@gazetteer_group.command(name="import")
+@click.argument("dump", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def gazetteer_import(dump: Path) -> None:
+    """Import a GeoNames country dump (e.g. IQ.txt from GeoNames' export/dump) for full coverage
+    of a country's villages and sites.
+
+    Example:
+
+        strikelog gazetteer import IQ.txt
+    """
+    count = _run(lambda: api.gazetteer().import_geonames(dump))
+    click.echo(f"{count} places imported from {dump}", err=True)
+
+
 def main() -> None:
     cli()
 

@@ -63,7 +63,10 @@ class Tagger:
 
 
 def _is_abbreviation(phrase: str) -> bool:
-    return len(phrase) <= _CASE_SENSITIVE_MAX or (phrase.isupper() and " " not in phrase)
+    """Short names, all-capital names and names led by an all-capital word ("US forces", "IS-Sahel")
+    match only as written: in lower case they are ordinary words ("told us forces", "is Sahel")."""
+    first = phrase.split()[0].split("-")[0]
+    return len(phrase) <= _CASE_SENSITIVE_MAX or (first.isupper() and len(first) >= 2)
 
 
 def _dictionary_terms(lex: Lexicon) -> Iterator[tuple[str, str, str]]:

