@@ -16,6 +16,7 @@ from .counts import read_count
 from .records import Claim, Count, Mention, ParsedArticle, PlaceRef, Tagged, TimeExpr
 from .resources import Lexicon, lexicon
 
+_PLATFORM_KINDS = {"aircraft", "helicopter", "drone", "naval"}
 _SEQUENCE = re.compile(r"\b(later|earlier|afterwards|the next day|the following day|the same day)\b", re.I)
 WEEKDAY_NAMES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _CARDINAL_DIRECTIONS = {
@@ -362,8 +363,8 @@ class ArticleReader:
         speaker_state = self.lex.country_of_military(speaker.actor) if speaker and speaker.actor else None
         for name in weapons:
             entry = self.lex.weapons.get(name)
-            if entry is None:
-                continue
+            if entry is None or entry.kind not in _PLATFORM_KINDS:
+                continue  # munitions travel to proxies; only platforms tell who flew them
             if len(entry.operators) == 1 and entry.operators[0] in self.lex.countries:
                 return self.lex.countries[entry.operators[0]].military
             if speaker_state and speaker_state in entry.operators:
@@ -375,7 +376,10 @@ class ArticleReader:
         for tag in sent.tags:
             if tag.label != "WEAPON":
                 continue
-            owner = self.owner_group(sent.span.doc[tag.start:tag.end].root, groups)
+            root = sent.span.doc[tag.start:tag.end].root
+            if _unknown_or_denied(root):
+                continue  # "did not say what kind of aircraft or artillery were used"
+            owner = self.owner_group(root, groups)
             if owner is group or (owner is None and (len(groups) == 1 or group is groups[0])):
                 if tag.key not in names:
                     names.append(tag.key)
@@ -871,6 +875,20 @@ def _unlisted_group_name(tok: Any, armed_nouns: dict) -> Optional[str]:
     start = min(t.i for n in names for t in n.subtree)
     words = [t.text for t in tok.doc[start:tok.i] if t.pos_ == "PROPN"]
     return " ".join(words) if words else None
+
+
+def _unknown_or_denied(tok: Any) -> bool:
+    """A word inside a question ('what kind of X') or under a negated verb ('no drones were used')."""
+    node = tok
+    for _ in range(6):
+        if any(c.lower_ in ("what", "which", "whether") for c in node.children) or node.lower_ in ("what", "which"):
+            return True
+        if any(c.dep_ == "neg" for c in node.children):
+            return True
+        if node.head is node:
+            return False
+        node = node.head
+    return False
 
 
 def _is_plural(group: _Group, target: Optional[Any]) -> bool:

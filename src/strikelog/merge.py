@@ -455,7 +455,7 @@ def _event_from(draft: _Draft, lex: Lexicon) -> Event:
         actor2=summary.actor2,
         when=summary.when,
         where=summary.where,
-        weapons=summary.weapons,
+        weapons=most_specific_weapons(summary.weapons, lex),
         fatalities=best_count(mentions, "fatalities"),
         wounded=best_count(mentions, "wounded"),
         claims=claims,
@@ -464,6 +464,20 @@ def _event_from(draft: _Draft, lex: Lexicon) -> Event:
         evidence=evidence,
         mentions=mentions,
     )
+
+
+def most_specific_weapons(names: list[str], lex: Lexicon) -> list[str]:
+    """'AC-130' makes 'gunship' and 'military aircraft' redundant; 'F-16' and 'JDAM' make 'drone' so
+    (same class of weapon): generic names (no capital letter or digit) give way to specific ones."""
+    def specific(name: str) -> bool:
+        return any(ch.isupper() or ch.isdigit() for ch in name)
+
+    def weapon_class(name: str):
+        entry = lex.weapons.get(name)
+        return _WEAPON_CLASS.get(entry.kind) if entry else None
+
+    named_classes = {weapon_class(n) for n in names if specific(n)} - {None}
+    return [n for n in names if specific(n) or weapon_class(n) not in named_classes]
 
 
 def _sub_event_type(summary: Frame, mentions: list[Mention], lex: Lexicon) -> str:
