@@ -16,6 +16,9 @@ from .counts import read_count
 from .records import Claim, Count, Mention, ParsedArticle, PlaceRef, Tagged, TimeExpr
 from .resources import Lexicon, lexicon
 
+_SEQUENCE_PHRASE = re.compile(
+    r"\b(hours later|minutes later|moments later|later that (day|night|evening|afternoon)|shortly after(wards)?|"
+    r"the (next|following) day|a day later|one day later|the same day|a day earlier|the day before)\b", re.I)
 _PLATFORM_KINDS = {"aircraft", "helicopter", "drone", "naval"}
 _SEQUENCE = re.compile(r"\b(later|earlier|afterwards|the next day|the following day|the same day)\b", re.I)
 WEEKDAY_NAMES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
@@ -118,10 +121,8 @@ class ArticleReader:
                 if tok.pos_ == "VERB" and tok.dep_ in ("amod", "compound"):
                     continue  # "the attacking force": a modifier, not a predicate
                 hits.append((tok, entry, lemma))
-            elif tok.lower_ == "another" and hits and any(
-                c.dep_ == "prep" and c.lower_ in ("on", "against", "at", "in") for c in tok.children
-            ):  # "claimed the attacks on the base, along with another on X"
-                hits.append((tok, hits[-1][1], hits[-1][2]))
+            elif tok.lower_ == "another" and hits and _following_prep(tok) is not None:
+                hits.append((tok, hits[-1][1], hits[-1][2]))  # "the attacks on the base, along with another on X"
             elif tok.lemma_.lower() in self.rules["fire_verbs"] and tok.pos_ == "VERB" and any(
                 c.dep_ in ("dobj", "nsubjpass") and c.i in weapon_tokens for c in tok.children
             ):
@@ -133,6 +134,11 @@ class ArticleReader:
         if not hits:
             return []
         groups = _union_groups(hits)
+        for group in groups:  # "another on X": the place phrase belongs to "another", wherever the parser hung it
+            for member in list(group.members):
+                prep = _following_prep(member) if member.lower_ == "another" else None
+                if prep is not None:
+                    group.members.append(prep)
         light = set(self.rules["light_verbs"])
         for group in groups:  # "carried out (on Tuesday) strikes in X": the light verb's words belong too
             for member in list(group.members):
@@ -847,6 +853,10 @@ def _time_spans(span: Any) -> list[Any]:
     for tok in span:  # weekday names the model did not label
         if tok.i not in covered and re.fullmatch(r"(mon|tues|wednes|thurs|fri|satur|sun)day('s)?", tok.lower_):
             spans.append(tok.doc[tok.i:tok.i + 1])
+    for match in _SEQUENCE_PHRASE.finditer(span.text):  # "hours later", "the next day"
+        found = span.char_span(match.start(), match.end(), alignment_mode="expand")
+        if found is not None and not any(i in covered for i in range(found.start, found.end)):
+            spans.append(found)
     return spans
 
 
@@ -875,6 +885,14 @@ def _unlisted_group_name(tok: Any, armed_nouns: dict) -> Optional[str]:
     start = min(t.i for n in names for t in n.subtree)
     words = [t.text for t in tok.doc[start:tok.i] if t.pos_ == "PROPN"]
     return " ".join(words) if words else None
+
+
+def _following_prep(tok: Any) -> Optional[Any]:
+    """The place preposition right after a word ('another on Al Shaddadi'), as a child or a neighbour."""
+    for cand in [c for c in tok.children if c.dep_ == "prep"] + ([tok.nbor(1)] if tok.i + 1 < len(tok.doc) else []):
+        if cand.lower_ in ("on", "against", "at", "in", "near") and cand.i == tok.i + 1:
+            return cand
+    return None
 
 
 def _unknown_or_denied(tok: Any) -> bool:

@@ -49,6 +49,7 @@ class Frame:
     status: str = "reported"
     solid: bool = False  # has at least one mention that is not generic
     operation: bool = False  # opened by a plural, placeless mention: may cover several places
+    named_places: set = field(default_factory=set)  # places its mentions state plainly ("in X", "at X")
 
 
 # ---- actor sides ------------------------------------------------------------------------------------
@@ -179,7 +180,7 @@ def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None) -> l
         m = mentions[index]
         if m.status == "aggregate":
             continue
-        scored = [(affinity(f, m, lex), f) for f in frames]
+        scored = [(affinity(f, m, lex), f) for f in frames if not _other_named_place(f, m)]
         scored = [(s + _same_wording(f, m, mentions), _nearby(f, m, mentions), _last_sentence(f, mentions), f)
                   for s, f in scored if s is not None]
         poor = not (m.where.name or m.when.start)
@@ -260,8 +261,25 @@ def _casualty_only(m: Mention) -> bool:
     return m.trigger == "" and (m.fatalities.known or m.wounded.known)
 
 
+def _plainly_named(m: Mention) -> Optional[str]:
+    """The resolved place a mention states without 'near' or 'west of'."""
+    if m.where.name and m.where.geo_precision <= 2 and m.places and all(r.relation == "in" for r in m.places):
+        return m.where.name
+    return None
+
+
+def _other_named_place(frame: Frame, m: Mention) -> bool:
+    """ACLED: one event per place. Two places named plainly in one article are two events."""
+    name = _plainly_named(m)
+    if name and frame.operation and not frame.named_places:
+        return True  # a named site is its own event; the operation around it only lends details
+    return bool(name and frame.named_places and name not in frame.named_places)
+
+
 def _absorb(frame: Frame, index: int, m: Mention, lex: Lexicon) -> None:
     frame.mentions.append(index)
+    if _plainly_named(m):
+        frame.named_places.add(_plainly_named(m))
     _fold(frame, m, lex)
     frame.solid = frame.solid or not m.generic
     if m.plural and not m.generic and m.where.geo_precision >= 3 and _trigger_family(m.trigger) != m.trigger.lower():
@@ -417,7 +435,7 @@ def _anchored_together(a: Frame, b: Frame) -> bool:
 
 def _draft_key(d: _Draft):
     frame, mentions = d.frames[0]
-    return (frame.article, min(frame.mentions))
+    return (frame.article, frame.mentions[0])
 
 
 def _frame_affinity(a: Frame, b: Frame, lex: Lexicon) -> Optional[float]:
@@ -438,9 +456,9 @@ def _event_from(draft: _Draft, lex: Lexicon) -> Event:
     mentions = [mentions[i] for frame, mentions in draft.frames for i in sorted(frame.mentions)]
     sub_type = _sub_event_type(summary, mentions, lex)
     claims = [c for m in mentions for c in m.claims]
-    first_frame, first_mentions = min(draft.frames, key=lambda fm: (fm[0].article, min(fm[0].mentions)))
-    first = first_mentions[min(first_frame.mentions)]
-    seed = f"{first_frame.article}|{min(first_frame.mentions)}|{first.sentence}"
+    first_frame, first_mentions = min(draft.frames, key=lambda fm: (fm[0].article, fm[0].mentions[0]))
+    origin = first_frame.mentions[0]  # the mention that opened the frame (lent mentions come later)
+    seed = f"{first_frame.article}|{origin}|{first_mentions[origin].sentence}"
     evidence, seen = [], set()
     for m in mentions:
         if (m.article_id, m.sentence) not in seen:

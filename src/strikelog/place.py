@@ -61,6 +61,18 @@ def bare_key(text: str) -> str:
     return " ".join(words)
 
 
+_TRANSLIT = [("kh", "k"), ("q", "k"), ("dh", "d"), ("th", "t"), ("gh", "g"), ("ou", "u"), ("ee", "i"),
+             ("oo", "u"), ("y", "i"), ("e", "i"), ("o", "u")]
+
+
+def transliteration_key(key: str) -> str:
+    """Fold the usual romanisation differences of Arabic and Persian names ('Hury'/'Hurri',
+    'Qaim'/'Kaim', 'Deir'/'Dayr'), collapsing doubled letters: used only to score spelling guesses."""
+    for a, b in _TRANSLIT:
+        key = key.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", key.replace("ai", "i").replace("ay", "i"))
+
+
 class Gazetteer:
     """Place lookup over the SQLite gazetteer; build() creates it from the shipped data."""
 
@@ -89,13 +101,15 @@ class Gazetteer:
         from rapidfuzz import fuzz
 
         key = bare_key(text)
-        if len(key) < 5:
+        if len(key) < 4:
             return []
         candidates = self.db.execute(
             "SELECT n.bare, p.* FROM names n JOIN places p ON p.id = n.place_id WHERE n.prefix = ? LIMIT 5000",
             (key[:3],),
         ).fetchall()
-        scored = [(fuzz.ratio(key, r["bare"]), r) for r in candidates]
+        spelled = transliteration_key(key)
+        scored = [(max(fuzz.ratio(key, r["bare"]), fuzz.ratio(spelled, transliteration_key(r["bare"]))), r)
+                  for r in candidates]
         best = [r for score, r in scored if score >= 88]
         return best[:50]
 

@@ -176,6 +176,8 @@ def _plain(obj: Any) -> Any:
 
 
 def _dates_to_text(value: Any) -> Any:
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
     if isinstance(value, dict):
         return {k: _dates_to_text(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -211,6 +213,6 @@ def frame_from(d: dict) -> Frame:
     return Frame(
         article=d["article"], mentions=list(d["mentions"]), actor1=d["actor1"], actor2=d["actor2"],
         when=_range(d["when"]), where=Location(**d["where"]), weapons=list(d["weapons"]), status=d["status"],
-        solid=d["solid"],
+        solid=d["solid"], operation=d.get("operation", False), named_places=set(d.get("named_places", [])),
     )
 
