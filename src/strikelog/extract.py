@@ -19,6 +19,7 @@ from .resources import Lexicon, lexicon
 _SEQUENCE_PHRASE = re.compile(
     r"\b(hours later|minutes later|moments later|later that (day|night|evening|afternoon)|shortly after(wards)?|"
     r"the (next|following) day|a day later|one day later|the same day|a day earlier|the day before)\b", re.I)
+_SITE_NOUNS = {"base", "airbase", "airfield", "airport", "camp", "garrison", "outpost", "port", "compound", "barracks"}
 _PLATFORM_KINDS = {"aircraft", "helicopter", "drone", "naval"}
 _SEQUENCE = re.compile(r"\b(later|earlier|afterwards|the next day|the following day|the same day)\b", re.I)
 WEEKDAY_NAMES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
@@ -75,6 +76,8 @@ class ArticleReader:
         self.rules = lex.event_types
         self.article_id = parsed.article.id
         self.last_actor: Optional[str] = None
+        self.last_site: Optional[PlaceRef] = None  # for "the base", "the airport"
+        self.trigger_groups_cache: dict[int, list[_Group]] = {}
         self.doc_tags = {id(doc): tags for doc, tags in zip(parsed.docs, parsed.tags)}
         self.sentences = list(self._sentences())
 
@@ -93,6 +96,7 @@ class ArticleReader:
         context: Optional[TimeExpr] = None
         for sent in self.sentences:
             groups = self.trigger_groups(sent)
+            self.trigger_groups_cache[sent.index] = groups
             base = len(found)
             sentence_mentions = [self.read_group(sent, group, groups) for group in groups]
             for group, mention in zip(groups, sentence_mentions):
@@ -226,7 +230,7 @@ class ArticleReader:
             actor2=actor2,
             weapons=weapons,
             time_exprs=self.times_for(sent, group, groups),
-            places=self.places_for(sent, group, groups),
+            places=self.places_for(sent, group, groups) or self.site_by_description(group, target_tok),
             anaphoric=self.is_anaphoric(group) or sent.kind == "headline",
             generic=group.weak or group.fallback,
             plural=_is_plural(group, target_tok),
@@ -428,11 +432,15 @@ class ArticleReader:
         return defaults["otherwise"]
 
     def is_anaphoric(self, group: _Group) -> bool:
+        """'the attack', 'its strikes', 'Tuesday's attack': a reference to an event already told."""
         for member in group.members:
             if _pos_class(member) != "NOUN":
                 continue
-            if any(c.dep_ in ("det", "poss") and c.lower_ in _ANAPHORIC_DETS for c in member.children):
-                return True
+            for c in member.children:
+                if c.dep_ in ("det", "poss") and c.lower_ in _ANAPHORIC_DETS:
+                    return True
+                if c.dep_ == "poss" and (c.ent_type_ in ("DATE", "TIME") or c.lower_ in WEEKDAY_NAMES | {"yesterday", "today"}):
+                    return True
         return False
 
     # ---- time and place ---------------------------------------------------------------------
@@ -476,7 +484,21 @@ class ArticleReader:
                 continue
             if owner is group or (owner is None and group is _root_group(groups)):
                 refs.append(PlaceRef(span.text, _relation(span), hint, label))
+        sites = [r for r in refs if r.label == "SITE"]
+        if sites:
+            self.last_site = sites[-1]
         return refs
+
+    def site_by_description(self, group: _Group, target: Optional[Any]) -> list[PlaceRef]:
+        """'the attacks on the base', 'hit the same base': the installation named last in the article."""
+        candidates = [target] if target is not None else []
+        candidates += [g for m in group.members for c in m.children if c.dep_ == "prep" and c.lower_ in ("on", "at")
+                       for g in c.children if g.dep_ == "pobj"]
+        for tok in candidates:
+            described = tok.lemma_.lower() in _SITE_NOUNS and any(c.lower_ in ("the", "same", "this") for c in tok.children)
+            if described and self.last_site is not None:
+                return [self.last_site]
+        return []
 
     def country_hint(self, sent: _Sentence) -> Optional[str]:
         """The country a sentence places things in: 'in Syria', 'the Syrian town of ...'."""
@@ -602,6 +624,8 @@ class ArticleReader:
             if tok.lemma_.lower() in ("claim", "take", "assess", "be") and any(
                 c.lower_ == "responsibility" or c.lemma_ == "responsible" for c in tok.subtree
             ):
+                if not any(m in tok.subtree for m in group.members) and len(self.trigger_groups_cache.get(sent.index, [])) > 1:
+                    continue  # the claim is about another event in the sentence
                 nsubj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                 if nsubj is not None:
                     subject = self.actor_from(nsubj, sent, set(), speaker)
@@ -646,6 +670,8 @@ class ArticleReader:
             head = member.head.head if member.head.dep_ == "prep" else member.head
             if head.lemma_.lower() in self.rules["aggregate_nouns"]:
                 return "aggregate"
+            if any(c.dep_ == "nummod" and (_count_of(c) or Count()).best not in (None, 1) for c in head.children):
+                return "aggregate"  # "three separate sets of strikes"
             definite = any(c.dep_ in ("det", "poss") and c.lower_ in _ANAPHORIC_DETS for c in children)
             determined = any(c.dep_ in ("det", "poss") for c in children)
             dated = any(t.text.lower().rstrip("'s") in WEEKDAY_NAMES or re.search(r"\d", t.text) for t in mention.time_exprs)

@@ -94,13 +94,7 @@ def _family(name: str, lex: Lexicon) -> set[str]:
 def more_specific_actor(a: Optional[str], b: Optional[str], lex: Lexicon) -> Optional[str]:
     """Named actor over 'X-backed militia' over 'unidentified armed group'."""
     def rank(name: Optional[str]) -> int:
-        if not name:
-            return 0
-        if name in GENERIC_ACTORS:
-            return 1
-        if name.endswith("-backed militia"):
-            return 2
-        return 3
+        return _specificity(name) if name else 0
 
     return a if rank(a) >= rank(b) else b
 
@@ -365,14 +359,27 @@ def _fill_counterparts(frames: list[Frame], lex: Lexicon) -> None:
 
 
 def _counterpart(actor: str, frames: list[Frame], lex: Lexicon) -> Optional[str]:
+    """Who faces `actor` in this article: whoever stands opposite its side (a state's military, or
+    non-state groups) in the article's other events; the most specific name wins, then the most frequent."""
+    state = lex.country_of_military(actor) is not None
     seen: Counter = Counter()
     for other in frames:
-        if other.actor1 and other.actor2 and other.status == "reported":
-            if actor_relation(other.actor1, actor, lex) == "same":
-                seen[other.actor2] += 1
-            elif actor_relation(other.actor2, actor, lex) == "same":
-                seen[other.actor1] += 1
-    return seen.most_common(1)[0][0] if seen else None
+        if not (other.actor1 and other.actor2) or other.status != "reported":
+            continue
+        for mine, theirs in ((other.actor1, other.actor2), (other.actor2, other.actor1)):
+            same = actor_relation(mine, actor, lex) == "same"
+            same_side = (lex.country_of_military(mine) is not None) == state and (lex.country_of_military(theirs) is not None) != state
+            if same or same_side:
+                seen[theirs] += 1
+    if not seen:
+        return None
+    return max(seen, key=lambda name: (_specificity(name), seen[name]))
+
+
+def _specificity(name: str) -> int:
+    if name in GENERIC_ACTORS:
+        return 1
+    return 2 if name.endswith("-backed militia") else 3
 
 
 # ---- frames -> events, across articles -----------------------------------------------------------
