@@ -97,3 +97,15 @@ def test_show_unknown_event_is_a_clear_error(tmp_path):
 def test_missing_ledger_is_a_clear_error(tmp_path):
     result = invoke("events", "--db", tmp_path / "none.db")
     assert result.exit_code == 1 and "no ledger here yet" in result.stderr
+
+
+def test_aggregates_are_article_facts_not_events(tmp_path):
+    db = tmp_path / "ledger.db"
+    (tmp_path / "a.txt").write_text(
+        "Bases attacked again\n\nMilitants have carried out 66 attacks on US forces since October 17, officials said.\n",
+        encoding="utf-8")
+    invoke("ingest", tmp_path / "a.txt", "--db", db, "-q")
+    facts = invoke("facts", "--db", db)
+    assert "66 attacks" in facts.stdout
+    events = json.loads(invoke("export", "--db", db, "--format", "json").stdout)
+    assert not any("66 attacks" in ev["sentence"] for e in events for ev in e["evidence"])

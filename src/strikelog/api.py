@@ -174,6 +174,9 @@ class Ledger:
     def articles(self) -> list[dict]:
         return self.store.articles()
 
+    def facts(self, article_id: Optional[str] = None) -> list[dict]:
+        return self.store.facts(article_id)
+
 
 def print_problem(problem: Problem) -> None:
     print(f"strikelog: skipped {problem}", file=sys.stderr)

@@ -187,6 +187,25 @@ def _describe(e: dict) -> str:
     return "\n".join(out)
 
 
+@cli.command()
+@db_option
+@click.option("--article", help="Only this article's facts.")
+def facts(db: Path, article: Optional[str]) -> None:
+    """List article facts: aggregate statements such as "66 attacks since October 17", which are
+    not single events and so are kept beside the ledger rather than in it.
+
+    Example:
+
+        strikelog facts --article reuters-2023-11-21
+    """
+    with _run(api.Ledger, db) as ledger:
+        rows = ledger.facts(article)
+    for row in rows:
+        click.echo(f"{row['article']}\t{row['kind']}\t{row['sentence']}")
+    if not rows:
+        click.echo("no article facts", err=True)
+
+
 @cli.command(name="export")
 @db_option
 @click.option("--format", "fmt", type=click.Choice(export.FORMATS), default="jsonl", show_default=True)

@@ -112,6 +112,17 @@ class Store:
             out.append((frames, mentions))
         return out
 
+    def facts(self, article_id: Optional[str] = None) -> list[dict]:
+        """Article facts: aggregate statements ("66 attacks since October 17") that are not single events."""
+        sql = "SELECT article_id, data FROM mentions" + (" WHERE article_id = ?" if article_id else "")
+        out = []
+        for aid, data in self.db.execute(sql + " ORDER BY article_id, idx", (article_id,) if article_id else ()):
+            m = json.loads(data)
+            if m["status"] == "aggregate":
+                out.append({"article": aid, "kind": m["sub_event_type"], "trigger": m["trigger"],
+                            "actor1": m["actor1"], "actor2": m["actor2"], "sentence": m["sentence"]})
+        return out
+
     def articles(self) -> list[dict]:
         return [dict(r) for r in self.db.execute("SELECT * FROM articles ORDER BY id")]
 
