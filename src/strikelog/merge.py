@@ -178,7 +178,10 @@ def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None) -> l
         scored = [(s + _same_wording(f, m, mentions), _nearby(f, m, mentions), _last_sentence(f, mentions), f)
                   for s, f in scored if s is not None]
         poor = not (m.where.name or m.when.start)
-        needed = 0.5 if (m.generic or m.anaphoric or poor) else 3
+        thin = not (m.actor1 or m.actor2 or m.weapons or m.when.start or m.fatalities.known or m.wounded.known)
+        if thin:  # only a place: it belongs with the event its own sentence tells, if any
+            scored = [(e + (1.0 if _nearby(f, m, mentions, same=True) else 0.0), r, n, f) for e, r, n, f in scored]
+        needed = 0.5 if (m.generic or m.anaphoric or poor or thin) else 3
         fitting = [t for t in scored if t[0] >= needed]  # evidence decides; salience only breaks ties
         target = max(fitting, key=lambda t: (t[0] + t[1], t[2]))[3] if fitting else None
         if poor and m.plural and not m.generic and _spans_places([t[3] for t in scored]):
@@ -225,10 +228,10 @@ def _last_sentence(frame: Frame, mentions: list[Mention]) -> int:
     return max(mentions[i].sentence_index for i in frame.mentions)
 
 
-def _nearby(frame: Frame, m: Mention, mentions: list[Mention]) -> float:
-    """Salience: a frame told in the sentence just before is the likeliest antecedent."""
+def _nearby(frame: Frame, m: Mention, mentions: list[Mention], same: bool = False) -> float:
+    """Salience: a frame told in the sentence just before (or, with same=True, in the same one)."""
     gaps = {m.sentence_index - mentions[i].sentence_index for i in frame.mentions}
-    return 0.5 if 1 in gaps else 0.0
+    return 0.5 if (0 if same else 1) in gaps else 0.0
 
 
 def _reading_order(mentions: list[Mention]) -> list[int]:
@@ -313,6 +316,9 @@ def _lend_operation_details(frames: list[Frame], mentions: list[Mention], lex: L
         if not covered:
             continue
         for f in covered:
+            if f.where.lat is None and umbrella.where.lat is not None:  # a name no gazetteer knows, in a known region
+                f.where = Location(f.where.name, f.where.country or umbrella.where.country, umbrella.where.admin1,
+                                   umbrella.where.lat, umbrella.where.lon, max(3, umbrella.where.geo_precision))
             f.actor1 = more_specific_actor(f.actor1, umbrella.actor1, lex)
             f.actor2 = more_specific_actor(f.actor2, umbrella.actor2, lex)
             f.weapons.extend(w for w in umbrella.weapons if w not in f.weapons)
