@@ -102,3 +102,50 @@ def test_bad_places_csv_is_a_clear_error(tmp_path, monkeypatch):
     (tmp_path / "bad.csv").write_text("title,where\nx,y\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["gazetteer", "add", str(tmp_path / "bad.csv")])
     assert result.exit_code == 1 and "lacks columns: lat, lon, name" in result.stderr
+
+
+@pytest.mark.parametrize("text, country", [
+    ("Deir al-Zour", "SY"),
+    ("Dayr az Zawr", "SY"),
+    ("Al-Qaim", "IQ"),
+    ("Qaim", "IQ"),
+    ("Mosul", "IQ"),
+    ("Erbil", "IQ"),
+    ("Hodeidah", "YE"),
+    ("Sanaa", "YE"),
+    ("Khan Younis", "PS"),
+    ("Kyiv", "UA"),
+    ("Odesa", "UA"),
+    ("Metula", "IL"),
+    ("Jilib", "SO"),
+    ("Djibo", "BF"),
+    ("El Fasher", "SD"),
+])
+def test_variants_and_towns_in_conflict_regions(resolver, text, country):
+    context = [country]
+    loc = locate(resolver, text, context=context)
+    assert loc.country == country and loc.lat is not None
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Ayn al Asad air base", "Ain al-Asad Air Base"),
+    ("Camp Taji", "Camp Taji"),
+    ("al-Tanf", None),
+    ("Tower 22", None),
+    ("Al Shaddadi", "Al Shaddadi"),
+])
+def test_curated_installations(resolver, text, name):
+    loc = locate(resolver, text)
+    assert loc.lat is not None and loc.geo_precision <= 2
+    if name:
+        assert loc.name == name
+
+
+def test_spelling_guess_only_inside_the_story(resolver):
+    assert locate(resolver, "Al Hury", context=["SY"]).country == "SY"
+    assert locate(resolver, "Al Hury", context=["FR"]).lat is None  # "Huriel" is not a spelling of "Hury"
+
+
+def test_unresolvable_without_country_is_country_less(resolver):
+    loc = locate(resolver, "Zzyzqx")
+    assert (loc.name, loc.country, loc.lat, loc.geo_precision) == ("Zzyzqx", None, None, 4)

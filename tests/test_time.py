@@ -86,3 +86,51 @@ def test_background_window():
     assert not is_before_news_window(DateRange(date(2023, 11, 20), date(2023, 11, 20), "day"), today)
     assert is_before_news_window(DateRange(date(2014, 1, 1), date(2014, 12, 31), "year"), today)
     assert not is_before_news_window(DateRange(date(2023, 11, 1), date(2023, 11, 30), "month"), today)
+
+
+LEAP = Anchor(datetime(2024, 3, 1, 12, 0), "metadata", "2024-03-01T12:00")  # a Friday after 29 February
+EARLY = Anchor(datetime(2024, 1, 3, 0, 30), "text", "Updated: January 3, 2024, 12:30 AM")  # Wednesday, just after midnight
+
+
+@pytest.mark.parametrize("text, anchor, expected", [
+    ("yesterday", LEAP, date(2024, 2, 29)),                 # leap day
+    ("on Thursday", LEAP, date(2024, 2, 29)),
+    ("February 29", LEAP, date(2024, 2, 29)),
+    ("on Friday", LEAP, date(2024, 3, 1)),                  # same day, past tense
+    ("last night", LEAP, date(2024, 2, 29)),
+    ("two days ago", LEAP, date(2024, 2, 28)),
+    ("on Monday", EARLY, date(2024, 1, 1)),                 # New Year's Day
+    ("on Sunday", EARLY, date(2023, 12, 31)),               # across the year boundary
+    ("December 30", EARLY, date(2023, 12, 30)),
+    ("on 2 January 2024", EARLY, date(2024, 1, 2)),
+    ("Jan. 2", EARLY, date(2024, 1, 2)),
+    ("the 2nd of January", EARLY, date(2024, 1, 2)),
+    ("Tuesday night", EARLY, date(2024, 1, 2)),
+    ("early Wednesday", EARLY, date(2024, 1, 3)),
+])
+def test_more_day_cases(text, anchor, expected):
+    assert day(text, anchor) == (expected, expected, "day")
+
+
+def test_future_tense_next_weekday_across_year():
+    assert day("on Friday", EARLY, tense="future")[0] == date(2024, 1, 5)
+
+
+def test_weeks_relative_to_anchor():
+    assert day("last week", LEAP) == (date(2024, 2, 19), date(2024, 2, 25), "week")
+    assert day("this week", LEAP) == (date(2024, 2, 26), date(2024, 3, 1), "week")
+
+
+def test_month_ranges_early_and_late():
+    assert day("early February", LEAP) == (date(2024, 2, 1), date(2024, 2, 10), "month")
+    assert day("late January", LEAP) == (date(2024, 1, 20), date(2024, 1, 31), "month")
+    assert day("last month", EARLY) == (date(2023, 12, 1), date(2023, 12, 31), "month")
+
+
+def test_may_the_verb_is_not_may_the_month():
+    assert day("may", LEAP) == (None, None, "unknown")
+    assert day("in May", LEAP)[2] == "month"
+
+
+def test_impossible_day_falls_back_to_its_month():
+    assert day("February 30", LEAP) == (date(2024, 2, 1), date(2024, 2, 29), "month")

@@ -108,9 +108,10 @@ class Gazetteer:
             (key[:3],),
         ).fetchall()
         spelled = transliteration_key(key)
+        needed = 88 if len(key) >= 6 else 100  # short names: only an exact match of the folded spelling
         scored = [(max(fuzz.ratio(key, r["bare"]), fuzz.ratio(spelled, transliteration_key(r["bare"]))), r)
                   for r in candidates]
-        best = [r for score, r in scored if score >= 88]
+        best = [r for score, r in scored if score >= needed]
         return best[:50]
 
     def add(self, sites: Iterable[SiteEntry]) -> int:
