@@ -66,3 +66,8 @@ def test_retaliation_phrase_is_kept():
     assert m.actor1 == "Kata'ib Hezbollah"  # "it" is the group that speaks
     assert m.weapons == ["mortar"]
     assert "Al Maksousi" in m.responds_to_text
+
+
+def test_the_day_of_the_statement_is_not_the_day_of_the_strike():
+    m = reported(mentions("US Africa Command said on Monday it had conducted an airstrike against al-Shabaab near Jilib on Sunday, killing three militants."))[0]
+    assert [t.text for t in m.time_exprs] == ["Sunday"]

@@ -449,6 +449,8 @@ class ArticleReader:
         exprs: list[TimeExpr] = []
         reporting = set(self.rules["reporting_verbs"])
         for ent in _time_spans(sent.span):
+            if _right_after_reporting(ent, reporting):
+                continue  # "said on Monday": the day of the statement, however the parser hung it
             owner, via_report = self.owner_with_report(ent.root, groups, reporting)
             if via_report and not _SEQUENCE.search(ent.text):  # "Hours later, X said it attacked": still the event's day
                 continue
@@ -911,6 +913,16 @@ def _unlisted_group_name(tok: Any, armed_nouns: dict) -> Optional[str]:
     start = min(t.i for n in names for t in n.subtree)
     words = [t.text for t in tok.doc[start:tok.i] if t.pos_ == "PROPN"]
     return " ".join(words) if words else None
+
+
+def _right_after_reporting(span: Any, reporting: set[str]) -> bool:
+    """A time phrase that directly follows a reporting verb ('said on Monday', 'told reporters Thursday')."""
+    i = span.start - 1
+    if i >= 0 and span.doc[i].lower_ == "on":
+        i -= 1
+    if i >= 0 and span.doc[i].lower_ == "reporters":
+        i -= 1
+    return i >= 0 and span.doc[i].pos_ == "VERB" and span.doc[i].lemma_.lower() in reporting
 
 
 def _following_prep(tok: Any) -> Optional[Any]:
