@@ -77,7 +77,6 @@ class ArticleReader:
         self.article_id = parsed.article.id
         self.last_actor: Optional[str] = None
         self.last_site: Optional[PlaceRef] = None  # for "the base", "the airport"
-        self.trigger_groups_cache: dict[int, list[_Group]] = {}
         self.doc_tags = {id(doc): tags for doc, tags in zip(parsed.docs, parsed.tags)}
         self.sentences = list(self._sentences())
 
@@ -96,7 +95,6 @@ class ArticleReader:
         context: Optional[TimeExpr] = None
         for sent in self.sentences:
             groups = self.trigger_groups(sent)
-            self.trigger_groups_cache[sent.index] = groups
             base = len(found)
             sentence_mentions = [self.read_group(sent, group, groups) for group in groups]
             for group, mention in zip(groups, sentence_mentions):
@@ -236,7 +234,7 @@ class ArticleReader:
             plural=_is_plural(group, target_tok),
         )
         self.read_casualties(sent, group, groups, mention, speaker)
-        self.read_responsibility(sent, group, mention, speaker)
+        self.read_responsibility(sent, group, groups, mention, speaker)
         self.read_response_text(sent, group, mention)
         mention.status = self.linguistic_status(sent, group, mention)
         if actor1:
@@ -616,7 +614,8 @@ class ArticleReader:
         actors = [t for t in tags if t.label == "ACTOR"]
         return actors[0].key if actors else self.affiliation(tokens, tags)
 
-    def read_responsibility(self, sent: _Sentence, group: _Group, mention: Mention, speaker: Optional["_Speaker"]) -> None:
+    def read_responsibility(self, sent: _Sentence, group: _Group, groups: list[_Group], mention: Mention,
+                            speaker: Optional["_Speaker"]) -> None:
         low = sent.text.lower()
         if "responsib" not in low:
             return
@@ -626,7 +625,7 @@ class ArticleReader:
             if tok.lemma_.lower() in ("claim", "take", "assess", "be") and any(
                 c.lower_ == "responsibility" or c.lemma_ == "responsible" for c in tok.subtree
             ):
-                if not any(m in tok.subtree for m in group.members) and len(self.trigger_groups_cache.get(sent.index, [])) > 1:
+                if not any(m in tok.subtree for m in group.members) and len(groups) > 1:
                     continue  # the claim is about another event in the sentence
                 nsubj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                 if nsubj is not None:
@@ -665,14 +664,14 @@ class ArticleReader:
             return "background"
         if _pos_class(member) == "NOUN" and member.tag_ in ("NNS", "NNPS"):
             children = list(member.children)
-            if any(c.dep_ == "nummod" and (_count_of(c) or Count()).best not in (None, 1) for c in children):
+            if _counted_several(member):
                 return "aggregate"
             if any(c.lower_ in self.rules["aggregate_modifiers"] for c in children if c.dep_ in ("amod", "det", "nummod")):
                 return "aggregate"
             head = member.head.head if member.head.dep_ == "prep" else member.head
             if head.lemma_.lower() in self.rules["aggregate_nouns"]:
                 return "aggregate"
-            if any(c.dep_ == "nummod" and (_count_of(c) or Count()).best not in (None, 1) for c in head.children):
+            if _counted_several(head):
                 return "aggregate"  # "three separate sets of strikes"
             definite = any(c.dep_ in ("det", "poss") and c.lower_ in _ANAPHORIC_DETS for c in children)
             determined = any(c.dep_ in ("det", "poss") for c in children)
@@ -926,11 +925,15 @@ def _right_after_reporting(span: Any, reporting: set[str]) -> bool:
 
 
 def _following_prep(tok: Any) -> Optional[Any]:
-    """The place preposition right after a word ('another on Al Shaddadi'), as a child or a neighbour."""
-    for cand in [c for c in tok.children if c.dep_ == "prep"] + ([tok.nbor(1)] if tok.i + 1 < len(tok.doc) else []):
-        if cand.lower_ in ("on", "against", "at", "in", "near") and cand.i == tok.i + 1:
-            return cand
+    """The place preposition right after a word ('another on Al Shaddadi'), wherever the parser hung it."""
+    if tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ in ("on", "against", "at", "in", "near"):
+        return tok.nbor(1)
     return None
+
+
+def _counted_several(noun: Any) -> bool:
+    """'66 attacks', 'three sets of strikes': a number above one counts the noun."""
+    return any(c.dep_ == "nummod" and (_count_of(c) or Count()).best not in (None, 1) for c in noun.children)
 
 
 def _unknown_or_denied(tok: Any) -> bool:

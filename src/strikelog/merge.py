@@ -190,7 +190,7 @@ def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None) -> l
                 target = Frame(article=m.article_id, status=m.status, operation=True)
                 frames.append(target)
         if target is None:
-            if m.generic and not _casualty_only(m):
+            if m.generic:
                 continue
             if poor and not (m.actor1 or m.actor2 or m.fatalities.known or m.wounded.known):
                 continue  # says nothing of its own: no event to start
@@ -250,12 +250,10 @@ def _spans_places(frames: list[Frame]) -> bool:
 
 def _is_specific(loc: Location) -> bool:
     """A named place below country level: a town, a site, or a name the gazetteer does not know."""
-    country_level = loc.geo_precision == 4 and loc.country is not None and loc.lat is None
-    return bool(loc.name) and not country_level and loc.geo_precision <= 2 or (bool(loc.name) and loc.country is None and loc.lat is None)
-
-
-def _casualty_only(m: Mention) -> bool:
-    return m.trigger == "" and (m.fatalities.known or m.wounded.known)
+    if not loc.name:
+        return False
+    unknown_name = loc.country is None and loc.lat is None
+    return unknown_name or loc.geo_precision <= 2
 
 
 def _plainly_named(m: Mention) -> Optional[str]:
@@ -319,11 +317,7 @@ def _lend_operation_details(frames: list[Frame], mentions: list[Mention], lex: L
             if f.where.lat is None and umbrella.where.lat is not None:  # a name no gazetteer knows, in a known region
                 f.where = Location(f.where.name, f.where.country or umbrella.where.country, umbrella.where.admin1,
                                    umbrella.where.lat, umbrella.where.lon, max(3, umbrella.where.geo_precision))
-            f.actor1 = more_specific_actor(f.actor1, umbrella.actor1, lex)
-            f.actor2 = more_specific_actor(f.actor2, umbrella.actor2, lex)
-            f.weapons.extend(w for w in umbrella.weapons if w not in f.weapons)
-            if _more_precise_date(umbrella.when, f.when):
-                f.when = umbrella.when
+            _fold(f, umbrella, lex)
             f.mentions.extend(i for i in umbrella.mentions if i not in f.mentions)
         frames.remove(umbrella)
 
@@ -410,7 +404,7 @@ def merge_articles(per_article: list[tuple[list[Frame], list[Mention]]], lex: Op
             if a.articles & b.articles:
                 continue
             score = _frame_affinity(a.frames[0][0], b.frames[0][0], lex)
-            if score is not None and score >= 3 and _anchored_together(a.frames[0][0], b.frames[0][0]):
+            if score is not None and score >= 3 and _anchored_together(a.frames[0][0], b.frames[0][0], lex):
                 pairs.append((-score, i, j))
     pairs.sort()
     owner = list(range(len(drafts)))
@@ -424,7 +418,7 @@ def merge_articles(per_article: list[tuple[list[Frame], list[Mention]]], lex: Op
         ri, rj = find(i), find(j)
         if ri == rj or drafts[ri].articles & drafts[rj].articles:
             continue
-        if _frame_affinity(_summary(drafts[ri]), _summary(drafts[rj]), lex) is None:
+        if _frame_affinity(_summary(drafts[ri], lex), _summary(drafts[rj], lex), lex) is None:
             continue
         drafts[ri].frames.extend(drafts[rj].frames)
         owner[rj] = ri
@@ -434,11 +428,11 @@ def merge_articles(per_article: list[tuple[list[Frame], list[Mention]]], lex: Op
     return sorted(events, key=lambda e: (e.when.start.isoformat() if e.when.start else "9999", e.event_id))
 
 
-def _anchored_together(a: Frame, b: Frame) -> bool:
+def _anchored_together(a: Frame, b: Frame, lex: Lexicon) -> bool:
     """Reports from different articles are one event only if they agree on the place (and one more
     thing), the day, or a specific named weapon, not merely on who fought whom."""
     if places_relation(a.where, b.where) == "same":  # and something else: two events can share a town
-        return bool(actor_relation(a.actor1, b.actor1, lexicon()) == "same" or _shared_weapon(a.weapons, b.weapons, lexicon())
+        return bool(actor_relation(a.actor1, b.actor1, lex) == "same" or _shared_weapon(a.weapons, b.weapons, lex)
                     or (a.when.precision == "day" and a.when.start == b.when.start))
     if a.when.precision == "day" and a.when.start == b.when.start:
         return True
@@ -456,8 +450,7 @@ def _frame_affinity(a: Frame, b: Frame, lex: Lexicon) -> Optional[float]:
                       b.weapons, lex, a.status, b.status)
 
 
-def _summary(d: _Draft) -> Frame:
-    lex = lexicon()
+def _summary(d: _Draft, lex: Lexicon) -> Frame:
     out = Frame(article="*", status=d.frames[0][0].status)
     for frame, _ in d.frames:
         _fold(out, frame, lex)
@@ -465,7 +458,7 @@ def _summary(d: _Draft) -> Frame:
 
 
 def _event_from(draft: _Draft, lex: Lexicon) -> Event:
-    summary = _summary(draft)
+    summary = _summary(draft, lex)
     mentions = [mentions[i] for frame, mentions in draft.frames for i in sorted(frame.mentions)]
     sub_type = _sub_event_type(summary, mentions, lex)
     claims = [c for m in mentions for c in m.claims]
