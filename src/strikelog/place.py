@@ -291,9 +291,10 @@ class PlaceResolver:
     def __init__(self, gazetteer: Gazetteer, lex: Optional[Lexicon] = None):
         self.gazetteer = gazetteer
         self.lex = lex or lexicon()
+        self.country_by_name = country_names(self.lex)  # built once: looked up for every place named
 
     def resolve(self, mentions: list[Mention]) -> list[Mention]:
-        context = article_countries(mentions, self.lex)
+        context = article_countries(mentions, self.country_by_name)
         return [replace(m, where=self.locate(m.places, context)) for m in mentions]
 
     def locate(self, refs: list[PlaceRef], context: list[str]) -> Location:
@@ -318,7 +319,7 @@ class PlaceResolver:
         return entry.name if entry else _geonames_countries().get(code, code)
 
     def country_code(self, text: str) -> Optional[str]:
-        return country_names(self.lex).get(name_key(text))
+        return self.country_by_name.get(name_key(text))
 
     def locate_one(self, ref: PlaceRef, hints: list[str], context: list[str]) -> tuple[Location, int]:
         """The best gazetteer entry for one name, with its population (for ranking)."""
@@ -376,10 +377,10 @@ def country_names(lex: Lexicon) -> dict[str, str]:
     return names
 
 
-def article_countries(mentions: list[Mention], lex: Lexicon) -> list[str]:
-    """Countries an article names, most named first: the context for ambiguous names."""
+def article_countries(mentions: list[Mention], names: dict[str, str]) -> list[str]:
+    """Countries an article names (`names`: folded country name -> ISO2), most named first: the
+    context for ambiguous names."""
     counts: dict[str, int] = {}
-    names = country_names(lex)
     for mention in mentions:
         for ref in mention.places:
             code = names.get(name_key(ref.text)) or ref.country_hint
