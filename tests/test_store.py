@@ -16,7 +16,7 @@ EVENT = {
 
 def test_events_round_trip_and_filters_are_parameters(tmp_path):
     with Store(tmp_path / "l.db") as store:
-        store.replace_events([EVENT])
+        store.replace_component(set(), [(EVENT, [], [])])
         assert store.events(country="so") == [EVENT]
         assert store.events(since="2024-02-19") == []
         assert store.events(actor="Shabaab") == [EVENT]

@@ -17,6 +17,7 @@ from .config import Settings
 from .errors import InputError
 from .extract import extract
 from .merge import Frame
+from .resources import Lexicon, lexicon
 from .records import Article, BatchResult, Mention, Problem, RawArticle
 from .store import Store
 
@@ -52,6 +53,11 @@ def analyse(raws: Iterable[RawArticle], settings: Settings, on_problem: Callable
         yield ArticleResult(parsed.article, mentions, merge.cluster_article(mentions))
 
 
+def _article_frames(result: ArticleResult) -> merge.ArticleFrames:
+    anchor = result.article.anchor
+    return merge.ArticleFrames(result.article.id, result.frames, result.mentions, anchor.moment if anchor else None)
+
+
 def _cleaned(raws: Iterable[RawArticle], on_problem: Callable[[Problem], None]) -> Iterator[Article]:
     for raw in raws:
         try:
@@ -78,7 +84,7 @@ def extract_paths(
         results.append(result)
         if progress:
             progress(1)
-    events = merge.merge_articles([(r.frames, r.mentions) for r in results])
+    events = merge.merge_articles([_article_frames(r) for r in results])
     return BatchResult(events=events, problems=problems, articles=[r.article for r in results])
 
 
@@ -101,7 +107,8 @@ def ingest_paths(
             store.save_article(result.article, result.mentions, result.frames)
             if progress:
                 progress(1)
-        report.events = rebuild_events(store)
+        assign_events(store)
+        report.events = store.count_events()
     return report
 
 
@@ -120,11 +127,86 @@ def _new_or_changed(raws: Iterable[RawArticle], store: Store, report: IngestRepo
         yield raw
 
 
-def rebuild_events(store: Store) -> int:
-    """Recompute the canonical events from every stored article (order-independent by construction)."""
-    events = merge.merge_articles(store.article_frames())
-    store.replace_events([export.to_contract(e) for e in events])
+def assign_events(store: Store, lex: Optional[Lexicon] = None) -> int:
+    """Merge every pending frame (new, updated, or freed by an analyst's decision) into the ledger's
+    canonical events, in one transaction. Only the frames that could share an event with a pending
+    one are read (blocking keys: day, place cell, place name, named weapon); the result is the one a
+    merge of the whole ledger would give, whatever the order the articles came in."""
+    lex = lex or lexicon()
+    with store.transaction():
+        work = _Neighbourhood(store, lex)
+        work.expand(store.pending_frames())
+        if not work.frames:
+            return 0
+        decisions = store.decisions_for(set(work.frames))
+        groups = merge.cluster_frames(work.frames, work.candidates.__getitem__, decisions, lex)
+        events = [merge.build_event(g, work.frames, work.articles, lex) for g in groups]
+        old_ids = {e for e in map(store.event_of_frame, work.frames) if e}
+        store.replace_component(old_ids, [
+            (export.to_contract(e), e.members, merge.link_targets(e, work.frames, lex)) for e in events
+        ])
+        stale = {e.event_id for e in events} | store.events_answering(set(work.frames), old_ids)
+        for e in events:
+            if e.when.start:
+                stale |= store.seekers_between(e.when.start.isoformat(), _days_after(e.when.start, merge.RESPONSE_WINDOW_DAYS))
+        for event_id in sorted(stale):
+            _refresh_responses(store, event_id, lex)
     return len(events)
+
+
+class _Neighbourhood:
+    """The frames a merge of the pending ones must look at: every frame that qualifies as the same
+    event as one already taken (transitively), each taken frame's current event-mates, and the
+    frames analysts tied to them."""
+
+    def __init__(self, store: Store, lex: Lexicon):
+        self.store, self.lex = store, lex
+        self.frames: dict = {}
+        self.candidates: dict = {}
+        self.articles: dict[str, merge.ArticleFrames] = {}
+
+    def frame(self, ref) -> Frame:
+        if ref[0] not in self.articles:
+            self.articles[ref[0]] = self.store.article_frames(ref[0])
+        return self.articles[ref[0]].frames[ref[1]]
+
+    def expand(self, seeds) -> None:
+        queue = list(seeds)
+        while queue:
+            ref = queue.pop()
+            if ref in self.frames:
+                continue
+            frame = self.frames[ref] = self.frame(ref)
+            near = self.store.frames_filed_under(*merge.probe_keys(frame)) - {ref}
+            linked = {c for c in near if merge.qualifies(frame, self.frame(c), self.lex) is not None}
+            partners = self.store.decisions_for({ref}).partners(ref)
+            self.candidates[ref] = linked | partners
+            event_id = self.store.event_of_frame(ref)
+            mates = self.store.members(event_id) if event_id else []
+            queue.extend(sorted((linked | partners | set(mates)) - set(self.frames)))
+
+
+def _days_after(day, n: int) -> str:
+    from datetime import timedelta
+
+    return (day + timedelta(days=n)).isoformat()
+
+
+def _refresh_responses(store: Store, event_id: str, lex: Lexicon) -> None:
+    """Resolve an event's `responds_to` against the ledger as it now stands."""
+    event = export.from_contract(store.event(event_id))
+    targets = store.targets(event_id)
+    if targets is None:
+        if event.when.start is None:
+            found: list[str] = []
+        else:
+            since = _days_after(event.when.start, -merge.RESPONSE_WINDOW_DAYS)
+            pool = [export.from_contract(o) for o in store.events_between(since, event.when.start.isoformat())]
+            found = merge.ledger_answer(event, [o for o in pool if o.event_id != event_id], lex)
+    else:
+        ids = dict.fromkeys(e for e in map(store.event_of_frame, targets) if e)
+        found = merge.accepted_targets(event, [export.from_contract(store.event(i)) for i in ids if i != event_id], lex)
+    store.set_responds_to(event_id, found)
 
 
 def gazetteer(settings: Optional[Settings] = None) -> place.Gazetteer:

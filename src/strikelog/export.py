@@ -6,7 +6,9 @@ import json
 from dataclasses import asdict
 from typing import IO, Iterable
 
-from .records import Event
+from datetime import date
+
+from .records import Claim, Count, DateRange, Event, Evidence, Location
 
 FORMATS = ("jsonl", "json", "csv", "geojson")
 _TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3, "unknown": ""}
@@ -46,6 +48,24 @@ def to_contract(event: Event) -> dict:
         "sources": list(event.sources),
         "evidence": [asdict(e) for e in event.evidence],
     }
+
+
+def from_contract(obj: dict) -> Event:
+    """The inverse of `to_contract` (mentions and member frames are not part of the contract)."""
+    loc = obj["location"]
+    return Event(
+        event_id=obj["event_id"], status=obj["status"], event_type=obj["event_type"],
+        sub_event_type=obj["sub_event_type"], actor1=obj["actor1"], actor2=obj["actor2"],
+        when=DateRange(_day(obj["date_start"]), _day(obj["date_end"]), obj["date_precision"]),
+        where=Location(loc["name"], loc["country"], loc["admin1"], loc["lat"], loc["lon"], loc["geo_precision"]),
+        weapons=list(obj["weapons"]), fatalities=Count(**obj["fatalities"]), wounded=Count(**obj["wounded"]),
+        claims=[Claim(**c) for c in obj["claims"]], responds_to=list(obj["responds_to"]),
+        sources=list(obj["sources"]), evidence=[Evidence(**e) for e in obj["evidence"]],
+    )
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 def write(events: Iterable[dict], fmt: str, out: IO[str]) -> int:

@@ -43,6 +43,9 @@ _OFFICIAL_WORDS = ("ministry", "command", "centcom", "pentagon", "spokes", "army
 _WITNESS_WORDS = ("witness", "resident", "residents", "locals", "villager", "eyewitness", "survivor")
 
 
+_SEQUENCE_VERBS = ("come", "follow", "occur", "happen")
+
+
 @dataclass
 class _Sentence:
     index: int
@@ -183,24 +186,40 @@ class ArticleReader:
         return False
 
     def link_responses(self, sent: _Sentence, groups: list[_Group]) -> None:
-        """'X in retaliation for Y', 'X after Y', 'X responded to Y': X answers Y."""
+        """'X in retaliation for Y', 'X after Y', 'X responded to Y', 'X came a day after Y',
+        'X followed Y': X answers Y."""
         text = sent.text.lower()
         cues = self.rules["response_cues"]
         member_of = {m.i: gi for gi, g in enumerate(groups) for m in g.members}
         for gi, group in enumerate(groups):
             for member in group.members:
-                for prep in member.subtree:
-                    if prep.dep_ != "prep" or prep.head.i not in (member.i, *[c.i for c in member.children]):
-                        continue
-                    is_cue = prep.lower_ == "after" or any(c.split()[-1] == prep.lower_ and c in text for c in cues)
-                    if prep.lower_ == "to" and group.lemma == "respond":
-                        is_cue = True
-                    if not is_cue:
-                        continue
-                    for tok in prep.subtree:
-                        target = member_of.get(tok.i)
-                        if target is not None and target != gi and target not in group.responds_to_groups:
+                for clause in self._answered_clauses(member, group, text, cues):
+                    inside = [member_of[t.i] for t in clause.subtree if member_of.get(t.i, gi) != gi]
+                    later = sorted((i, g) for i, g in member_of.items() if g != gi and i > clause.left_edge.i)
+                    # a misparsed clause may leave its event outside the subtree: then the next one in the text
+                    for target in inside or [g for _, g in later[:1]]:
+                        if target not in group.responds_to_groups:
                             group.responds_to_groups.append(target)
+
+    def _answered_clauses(self, member, group: _Group, text: str, cues: list[str]):
+        """The phrases that say what an event answers: a cue preposition on the trigger ('in retaliation
+        for', 'after'), an 'after ...' clause, or, when the trigger is the subject of 'come', 'follow',
+        'occur', that verb's 'after ...' or the object of 'follow'."""
+        own = {member.i, *(c.i for c in member.children)}
+        for prep in member.subtree:
+            if prep.dep_ == "prep" and prep.head.i in own:
+                is_cue = prep.lower_ == "after" or any(c.split()[-1] == prep.lower_ and c in text for c in cues)
+                if is_cue or (prep.lower_ == "to" and group.lemma == "respond"):
+                    yield prep
+        heads = [member]
+        if member.dep_ in ("nsubj", "nsubjpass") and member.head.lemma_ in _SEQUENCE_VERBS:
+            verb = member.head
+            heads.append(verb)
+            yield from (c for c in verb.children if (c.dep_ == "dobj" and verb.lemma_ == "follow")
+                        or (c.dep_ == "prep" and c.lower_ == "after"))
+        for head in heads:
+            yield from (c for c in head.children if c.dep_ == "advcl"
+                        and any(m.dep_ == "mark" and m.lower_ == "after" for m in c.children))
 
     # ---- one event mention --------------------------------------------------------------
     def read_group(self, sent: _Sentence, group: _Group, groups: list[_Group]) -> Mention:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Optional
 
 from .place import distance_km
@@ -50,6 +52,8 @@ class Frame:
     solid: bool = False  # has at least one mention that is not generic
     operation: bool = False  # opened by a plural, placeless mention: may cover several places
     named_places: set = field(default_factory=set)  # places its mentions state plainly ("in X", "at X")
+    responds_to: list[int] = field(default_factory=list)  # frames of the same article it answers
+    answers: bool = False  # a report of it says it answers something ("in retaliation for ...")
 
 
 # ---- actor sides ------------------------------------------------------------------------------------
@@ -200,6 +204,7 @@ def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None) -> l
     frames = [f for f in frames if f.solid and _says_enough(f, mentions)]
     _lend_operation_details(frames, mentions, lex)
     _fill_counterparts(frames, lex)
+    _resolve_responses(frames, mentions, lex)
     return frames
 
 
@@ -383,48 +388,165 @@ def _specificity(name: str) -> int:
 
 
 # ---- frames -> events, across articles -----------------------------------------------------------
+FrameRef = tuple  # (article id, index of the frame in its article's list)
+GRID_DEGREES = 1.0  # blocking cell: wider than NEAR_KM at any latitude below 70 degrees
+RESPONSE_WINDOW_DAYS = 30  # how far back an answer to "in retaliation for ..." is looked for in the ledger
+_GENERIC_WEAPONS = {"drone", "missile", "rocket", "mortar", "artillery", "bomb", "fighter aircraft", "small arms", "IED"}
+
+
 @dataclass
-class _Draft:
-    frames: list[tuple[Frame, list[Mention]]]
+class ArticleFrames:
+    """One article's frames with the mentions they index, as the cross-article merge needs them."""
 
-    @property
-    def articles(self) -> set[str]:
-        return {f.article for f, _ in self.frames}
+    article: str
+    frames: list[Frame]
+    mentions: list[Mention]
+    published: Optional[datetime] = None
 
 
-def merge_articles(per_article: list[tuple[list[Frame], list[Mention]]], lex: Optional[Lexicon] = None) -> list[Event]:
-    """Canonical events from every article's frames: the same event across articles becomes one."""
+@dataclass
+class Decisions:
+    """An analyst's corrections: frames that belong together or apart, whatever the scores say."""
+
+    together: list[tuple[FrameRef, FrameRef]] = field(default_factory=list)
+    apart: list[tuple[FrameRef, FrameRef]] = field(default_factory=list)
+
+    def partners(self, ref: FrameRef) -> set[FrameRef]:
+        return {b if a == ref else a for a, b in self.together + self.apart if ref in (a, b)}
+
+    def keeps_apart(self, group_a: set[FrameRef], group_b: set[FrameRef]) -> bool:
+        return any((a in group_a and b in group_b) or (a in group_b and b in group_a) for a, b in self.apart)
+
+
+def blocking_keys(frame: Frame) -> set[str]:
+    """The keys a frame is filed under. Two frames that `qualify` as one event always share a key
+    with each other's `probe_keys`: the same day, a nearby grid cell, the same place name or the
+    same specific weapon, each within the same month (dates must overlap to merge)."""
+    months = _months(frame.when)
+    keys = {f"d:{frame.when.start.isoformat()}"} if frame.when.precision == "day" else set()
+    for stem in _stems(frame, neighbours=False):
+        keys |= {f"{stem}:{m}" for m in months}
+    return keys
+
+
+def probe_keys(frame: Frame) -> tuple[set[str], set[str]]:
+    """The exact keys and the key prefixes under which a frame's merge candidates are filed."""
+    months = _months(frame.when)
+    exact = {f"d:{frame.when.start.isoformat()}"} if frame.when.precision == "day" else set()
+    prefixes: set[str] = set()
+    for stem in _stems(frame, neighbours=True):
+        if months == ["u"]:
+            prefixes.add(f"{stem}:")  # an undated report may be any month's event
+        else:
+            exact |= {f"{stem}:{m}" for m in months + ["u"]}
+    return exact, prefixes
+
+
+def _stems(frame: Frame, neighbours: bool) -> list[str]:
+    stems = []
+    if frame.where.lat is not None:
+        row, col = int(frame.where.lat // GRID_DEGREES), int(frame.where.lon // GRID_DEGREES)
+        spread = (-1, 0, 1) if neighbours else (0,)
+        stems += [f"g:{row + dr}:{col + dc}" for dr in spread for dc in spread]
+    if frame.where.name and frame.where.geo_precision <= 2:
+        stems.append(f"n:{frame.where.name.lower()}")
+    stems += [f"w:{w}" for w in sorted(set(frame.weapons) - _GENERIC_WEAPONS)]
+    return stems
+
+
+def _months(when: DateRange) -> list[str]:
+    if when.start is None or when.end is None or (when.end - when.start).days > 400:
+        return ["u"]
+    months, (year, month) = [], (when.start.year, when.start.month)
+    while (year, month) <= (when.end.year, when.end.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+class KeyIndex:
+    """An in-memory index of frames by blocking key (the store keeps the same index in SQLite)."""
+
+    def __init__(self, frames: dict):
+        self.by_key: dict[str, set] = {}
+        for ref, frame in frames.items():
+            for key in blocking_keys(frame):
+                self.by_key.setdefault(key, set()).add(ref)
+        self.sorted_keys = sorted(self.by_key)
+
+    def candidates(self, frame: Frame) -> set:
+        exact, prefixes = probe_keys(frame)
+        found = set().union(*(self.by_key.get(k, ()) for k in exact)) if exact else set()
+        for prefix in prefixes:
+            at = bisect_left(self.sorted_keys, prefix)
+            while at < len(self.sorted_keys) and self.sorted_keys[at].startswith(prefix):
+                found |= self.by_key[self.sorted_keys[at]]
+                at += 1
+        return found
+
+
+def qualifies(a: Frame, b: Frame, lex: Lexicon) -> Optional[float]:
+    """The score of two frames from different articles as one event, or None when they are not."""
+    if a.article == b.article:
+        return None
+    score = _frame_affinity(a, b, lex)
+    if score is None or score < 3 or not _anchored_together(a, b, lex):
+        return None
+    return score
+
+
+def cluster_frames(frames: dict, candidates, decisions: Decisions, lex: Lexicon) -> list[list]:
+    """Group frames (by FrameRef) into events. `candidates(ref)` gives the refs that may share an event
+    with `ref`. Analysts' `together` decisions come first; then the best-scoring pairs, never joining
+    two reports of one article or frames an analyst kept apart. The result depends only on the set of
+    frames, not on the order they arrived in."""
+    pairs = set()
+    for a in sorted(frames):
+        for b in candidates(a):
+            if b in frames and a != b:
+                x, y = min(a, b), max(a, b)
+                score = qualifies(frames[x], frames[y], lex)
+                if score is not None:
+                    pairs.add((-score, x, y))
+    groups = {ref: [ref] for ref in frames}
+    root = {ref: ref for ref in frames}
+
+    def join(a, b) -> None:
+        keep, gone = sorted((root[a], root[b]))
+        groups[keep].extend(groups.pop(gone))
+        for ref in groups[keep]:
+            root[ref] = keep
+
+    for a, b in sorted(decisions.together):
+        if a in frames and b in frames and root[a] != root[b]:
+            join(a, b)
+    for _, a, b in sorted(pairs):
+        ga, gb = groups[root[a]], groups[root[b]]
+        if ga is gb or {r[0] for r in ga} & {r[0] for r in gb} or decisions.keeps_apart(set(ga), set(gb)):
+            continue
+        if _frame_affinity(_summary(ga, frames, lex), _summary(gb, frames, lex), lex) is None:
+            continue
+        join(a, b)
+    return [sorted(g) for _, g in sorted(groups.items())]
+
+
+def merge_articles(articles: list[ArticleFrames], lex: Optional[Lexicon] = None,
+                   decisions: Optional[Decisions] = None) -> list[Event]:
+    """Canonical events from a batch of articles: the same event across articles becomes one."""
     lex = lex or lexicon()
-    drafts = [_Draft([(f, mentions)]) for frames, mentions in per_article for f in frames]
-    drafts.sort(key=lambda d: _draft_key(d))
-    pairs = []
-    for i, a in enumerate(drafts):
-        for j in range(i + 1, len(drafts)):
-            b = drafts[j]
-            if a.articles & b.articles:
-                continue
-            score = _frame_affinity(a.frames[0][0], b.frames[0][0], lex)
-            if score is not None and score >= 3 and _anchored_together(a.frames[0][0], b.frames[0][0], lex):
-                pairs.append((-score, i, j))
-    pairs.sort()
-    owner = list(range(len(drafts)))
-
-    def find(n: int) -> int:
-        while owner[n] != n:
-            n = owner[n]
-        return n
-
-    for _, i, j in pairs:
-        ri, rj = find(i), find(j)
-        if ri == rj or drafts[ri].articles & drafts[rj].articles:
-            continue
-        if _frame_affinity(_summary(drafts[ri], lex), _summary(drafts[rj], lex), lex) is None:
-            continue
-        drafts[ri].frames.extend(drafts[rj].frames)
-        owner[rj] = ri
-    merged = [d for n, d in enumerate(drafts) if find(n) == n]
-    events = [_event_from(d, lex) for d in merged]
-    _link_responses(events, merged, lex)
+    by_article = {a.article: a for a in articles}
+    frames = {(a.article, i): f for a in articles for i, f in enumerate(a.frames)}
+    index = KeyIndex(frames)
+    decisions = decisions or Decisions()
+    groups = cluster_frames(frames, lambda ref: index.candidates(frames[ref]) | decisions.partners(ref), decisions, lex)
+    events = [build_event(g, frames, by_article, lex) for g in groups]
+    event_of = {ref: e for e in events for ref in e.members}
+    for event in events:
+        targets = link_targets(event, frames, lex)
+        if targets is None:
+            event.responds_to = ledger_answer(event, events, lex)
+        else:
+            event.responds_to = accepted_targets(event, [event_of[t] for t in targets if t in event_of], lex)
     return sorted(events, key=lambda e: (e.when.start.isoformat() if e.when.start else "9999", e.event_id))
 
 
@@ -436,13 +558,7 @@ def _anchored_together(a: Frame, b: Frame, lex: Lexicon) -> bool:
                     or (a.when.precision == "day" and a.when.start == b.when.start))
     if a.when.precision == "day" and a.when.start == b.when.start:
         return True
-    generic = {"drone", "missile", "rocket", "mortar", "artillery", "bomb", "fighter aircraft", "small arms", "IED"}
-    return bool((set(a.weapons) & set(b.weapons)) - generic)
-
-
-def _draft_key(d: _Draft):
-    frame, mentions = d.frames[0]
-    return (frame.article, frame.mentions[0])
+    return bool((set(a.weapons) & set(b.weapons)) - _GENERIC_WEAPONS)
 
 
 def _frame_affinity(a: Frame, b: Frame, lex: Lexicon) -> Optional[float]:
@@ -450,21 +566,22 @@ def _frame_affinity(a: Frame, b: Frame, lex: Lexicon) -> Optional[float]:
                       b.weapons, lex, a.status, b.status)
 
 
-def _summary(d: _Draft, lex: Lexicon) -> Frame:
-    out = Frame(article="*", status=d.frames[0][0].status)
-    for frame, _ in d.frames:
-        _fold(out, frame, lex)
+def _summary(refs: list, frames: dict, lex: Lexicon) -> Frame:
+    out = Frame(article="*", status=frames[refs[0]].status)
+    for ref in refs:
+        _fold(out, frames[ref], lex)
     return out
 
 
-def _event_from(draft: _Draft, lex: Lexicon) -> Event:
-    summary = _summary(draft, lex)
-    mentions = [mentions[i] for frame, mentions in draft.frames for i in sorted(frame.mentions)]
+def build_event(refs: list, frames: dict, articles: dict, lex: Lexicon) -> Event:
+    """One canonical event from its frames (refs in sorted order) and their articles' mentions."""
+    summary = _summary(refs, frames, lex)
+    mentions = [articles[a].mentions[i] for a, n in refs for i in sorted(frames[(a, n)].mentions)]
+    published = {ref[0]: articles[ref[0]].published for ref in refs}
     sub_type = _sub_event_type(summary, mentions, lex)
-    claims = [c for m in mentions for c in m.claims]
-    first_frame, first_mentions = min(draft.frames, key=lambda fm: (fm[0].article, fm[0].mentions[0]))
-    origin = first_frame.mentions[0]  # the mention that opened the frame (lent mentions come later)
-    seed = f"{first_frame.article}|{origin}|{first_mentions[origin].sentence}"
+    first = min(refs, key=lambda ref: (ref[0], frames[ref].mentions[0]))
+    origin = frames[first].mentions[0]  # the mention that opened the frame (lent mentions come later)
+    seed = f"{first[0]}|{origin}|{articles[first[0]].mentions[origin].sentence}"
     evidence, seen = [], set()
     for m in mentions:
         if (m.article_id, m.sentence) not in seen:
@@ -480,13 +597,14 @@ def _event_from(draft: _Draft, lex: Lexicon) -> Event:
         when=summary.when,
         where=summary.where,
         weapons=most_specific_weapons(summary.weapons, lex),
-        fatalities=best_count(mentions, "fatalities"),
-        wounded=best_count(mentions, "wounded"),
-        claims=claims,
+        fatalities=best_count(mentions, "fatalities", published),
+        wounded=best_count(mentions, "wounded", published),
+        claims=[c for m in mentions for c in m.claims],
         responds_to=[],
-        sources=sorted(draft.articles),
+        sources=sorted({ref[0] for ref in refs}),
         evidence=evidence,
         mentions=mentions,
+        members=list(refs),
     )
 
 
@@ -514,26 +632,32 @@ def _sub_event_type(summary: Frame, mentions: list[Mention], lex: Lexicon) -> st
     return counts.most_common(1)[0][0]
 
 
-def best_count(mentions: list[Mention], field_name: str) -> Count:
+def best_count(mentions: list[Mention], field_name: str, published: Optional[dict] = None) -> Count:
     """UCDP-style estimate across reports: the best-sourced figure wins (official confirmation over
-    unconfirmed or claimed ones); among equally sourced figures the highest best; bounds span them."""
-    figures: list[tuple[int, Count]] = []
+    unconfirmed or claimed ones); among confirmed figures the latest report's (a toll is revised
+    upwards or down as bodies are counted), otherwise the highest best; bounds span the figures."""
+    published = published or {}
+    figures: list[tuple[int, Count, Optional[datetime]]] = []
     for m in mentions:
         count: Count = getattr(m, field_name)
         if not count.known:
             continue
         statuses = [c.status for c in m.claims if c.field == field_name and c.value == count.best]
         rank = min((_STATUS_RANK.get(s, 3) for s in statuses), default=1)
-        figures.append((rank, count))
+        figures.append((rank, count, published.get(m.article_id)))
     if not figures:
         return Count()
-    top = min(rank for rank, _ in figures)
-    best_tier = [c for rank, c in figures if rank == top]
-    best = max(c.best for c in best_tier if c.best is not None) if any(c.best is not None for c in best_tier) else None
-    lows = [c.low for c in best_tier if c.low is not None]
-    highs = [c.high for _, c in figures if c.high is not None]
+    top = min(rank for rank, _, _ in figures)
+    best_tier = [(c, when) for rank, c, when in figures if rank == top]
+    dated = [when for c, when in best_tier if when is not None and c.best is not None]
+    if top == _STATUS_RANK["confirmed"] and len(set(dated)) > 1:
+        best_tier = [(c, when) for c, when in best_tier if when == max(dated)]
+    bests = [c.best for c, _ in best_tier if c.best is not None]
+    best = max(bests) if bests else None
+    lows = [c.low for c, _ in best_tier if c.low is not None]
+    highs = [c.high for _, c, _ in figures if c.high is not None]
     low = min(lows) if lows else None
-    high = max(highs) if highs and all(c.high is not None for c in best_tier) else None
+    high = max(highs) if highs and all(c.high is not None for c, _ in best_tier) else None
     if best is not None and low is not None and low > best:
         low = best
     if best is not None and high is not None and high < best:
@@ -542,54 +666,87 @@ def best_count(mentions: list[Mention], field_name: str) -> Count:
 
 
 # ---- escalation chains ------------------------------------------------------------------------------
-def _link_responses(events: list[Event], drafts: list[_Draft], lex: Lexicon) -> None:
-    """Resolve 'in retaliation for ...', 'responded to ...', 'after ...' into event ids."""
-    by_mention: dict[tuple[str, int], Event] = {}
-    for event, draft in zip(events, drafts):
-        for frame, mentions in draft.frames:
-            for i in frame.mentions:
-                by_mention[(frame.article, i)] = event
-    for event, draft in zip(events, drafts):
-        targets: list[Event] = []
-        for frame, mentions in draft.frames:
-            for i in frame.mentions:
-                m = mentions[i]
-                for j in m.responds_to_mentions:
-                    other = by_mention.get((frame.article, j))
-                    if other is not None:
-                        targets.append(other)
-                if m.responds_to_text:
-                    targets.extend(_events_named(m.responds_to_text, events, frame.article, event))
-                elif m.responds_to_text == "":
-                    targets.extend(_earlier_adversary_event(event, events, frame.article, lex))
-        for target in targets:
-            if target is event or target.event_id in event.responds_to:
-                continue
-            if actor_relation(target.actor1, event.actor1, lex) == "same" and event.actor1:
-                continue  # a response comes from the other side
-            if target.when.start and event.when.start and target.when.start > event.when.start:
-                continue
-            event.responds_to.append(target.event_id)
+def _resolve_responses(frames: list[Frame], mentions: list[Mention], lex: Lexicon) -> None:
+    """Within one article: which of its frames each frame answers ('in retaliation for ...',
+    'responded to ...', 'hours after ...', 'retaliatory strikes'). A frame with a response cue and
+    no answer here keeps `answers` set, and the merge looks for its answer in the ledger."""
+    frame_of: dict[int, list[int]] = {}
+    for n, frame in enumerate(frames):
+        for i in frame.mentions:
+            frame_of.setdefault(i, []).append(n)
+    for n, frame in enumerate(frames):
+        found: list[int] = []
+        for i in frame.mentions:
+            m = mentions[i]
+            frame.answers = frame.answers or bool(m.responds_to_mentions) or m.responds_to_text is not None
+            found += [t for j in m.responds_to_mentions for t in frame_of.get(j, [])]
+            if m.responds_to_text:
+                found += _frames_named(m.responds_to_text, frames, mentions)
+            elif m.responds_to_text == "":
+                found += [t for t, other in enumerate(frames) if other.status == "reported" and other.actor1
+                          and actor_relation(other.actor1, frame.actor2, lex) == "same"][:1]
+        frame.responds_to = [t for t in dict.fromkeys(found) if t != n]
 
 
-def _events_named(text: str, events: list[Event], article: str, source: Event) -> list[Event]:
-    """Events of the same article whose sentences share a proper name with the response phrase."""
+def _frames_named(text: str, frames: list[Frame], mentions: list[Mention]) -> list[int]:
+    """The first frame whose sentences share a proper name with the response phrase."""
     names = {w for w in _PROPER.findall(text) if w not in _NOT_NAMES}
-    if not names:
-        return []
-    found = []
-    for event in events:
-        if event is source or article not in event.sources:
+    for n, frame in enumerate(frames):
+        if names and any(names & set(_PROPER.findall(mentions[i].sentence)) for i in frame.mentions):
+            return [n]
+    return []
+
+
+def link_targets(event: Event, frames: dict, lex: Lexicon) -> Optional[list]:
+    """The frames an event's reports say it answers; None when a report says it answers something
+    that no report of it names (look in the ledger); [] when it answers nothing."""
+    targets = [(ref[0], t) for ref in event.members for t in frames[ref].responds_to]
+    if targets:
+        return list(dict.fromkeys(targets))
+    return None if any(frames[ref].answers for ref in event.members) else []
+
+
+def accepted_targets(event: Event, targets: list[Event], lex: Lexicon) -> list[str]:
+    """A response comes from the other side and not before what it answers."""
+    out: list[str] = []
+    for target in targets:
+        if target is event or target.event_id in out:
             continue
-        if any(names & set(_PROPER.findall(e.sentence)) for e in event.evidence if e.article == article):
-            found.append(event)
-    return found[:1]
+        if event.actor1 and actor_relation(target.actor1, event.actor1, lex) == "same":
+            continue
+        if target.when.start and event.when.start and target.when.start > event.when.start:
+            continue
+        out.append(target.event_id)
+    return out
 
 
-def _earlier_adversary_event(source: Event, events: list[Event], article: str, lex: Lexicon) -> list[Event]:
-    candidates = [
-        e for e in events
-        if e is not source and article in e.sources and e.status == "reported"
-        and e.actor1 and actor_relation(e.actor1, source.actor2, lex) == "same"
-    ]
-    return candidates[:1]
+def ledger_answer(event: Event, candidates, lex: Lexicon) -> list[str]:
+    """The latest earlier event (within RESPONSE_WINDOW_DAYS) of the other side against this event's
+    actor, in the same country or within reach (same actors reversed, earlier date, plausible place)."""
+    if not (event.when.start and event.actor1 and event.actor2):
+        return []
+    best = None
+    for other in candidates:
+        if other is event or other.status != "reported" or other.when.start is None:
+            continue
+        gap = (event.when.start - other.when.start).days
+        if not 0 <= gap <= RESPONSE_WINDOW_DAYS or not _reversed_sides(event, other, lex):
+            continue
+        if not _within_reach(event.where, other.where):
+            continue
+        key = (other.when.start, other.event_id)
+        if best is None or key > best[0]:
+            best = (key, other)
+    return [best[1].event_id] if best else []
+
+
+def _reversed_sides(event: Event, other: Event, lex: Lexicon) -> bool:
+    return (actor_relation(other.actor1, event.actor2, lex) == "same"
+            and actor_relation(other.actor1, event.actor1, lex) == "conflict"
+            and (other.actor2 is None or actor_relation(other.actor2, event.actor1, lex) != "conflict"))
+
+
+def _within_reach(a: Location, b: Location) -> bool:
+    if a.lat is not None and b.lat is not None:
+        return distance_km((a.lat, a.lon), (b.lat, b.lon)) <= 1500
+    return True

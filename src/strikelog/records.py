@@ -211,6 +211,7 @@ class Event:
     sources: list[str]
     evidence: list[Evidence]
     mentions: list[Mention] = field(default_factory=list)
+    members: list[tuple[str, int]] = field(default_factory=list)  # (article, frame index) of each report
 
 
 @dataclass

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
 
 from .errors import EventNotFound, LedgerError
-from .merge import Frame
+from .merge import ArticleFrames, Decisions, Frame, blocking_keys
 from .records import Article, Claim, Count, DateRange, Location, Mention, PlaceRef, TimeExpr
 
 SCHEMA = """
@@ -34,7 +36,30 @@ CREATE TABLE IF NOT EXISTS mentions (
 );
 CREATE TABLE IF NOT EXISTS frames (
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
-    data TEXT NOT NULL, PRIMARY KEY (article_id, idx)
+    data TEXT NOT NULL, sentence TEXT, PRIMARY KEY (article_id, idx)
+);
+CREATE TABLE IF NOT EXISTS frame_keys (
+    key TEXT NOT NULL, article_id TEXT NOT NULL, idx INTEGER NOT NULL,
+    FOREIGN KEY (article_id, idx) REFERENCES frames(article_id, idx) ON DELETE CASCADE,
+    PRIMARY KEY (key, article_id, idx)
+);
+CREATE TABLE IF NOT EXISTS frame_events (
+    article_id TEXT NOT NULL, idx INTEGER NOT NULL, event_id TEXT NOT NULL,
+    FOREIGN KEY (article_id, idx) REFERENCES frames(article_id, idx) ON DELETE CASCADE,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE TABLE IF NOT EXISTS event_targets (
+    event_id TEXT NOT NULL REFERENCES events(event_id) ON DELETE CASCADE,
+    target_article TEXT, target_idx INTEGER
+);
+CREATE TABLE IF NOT EXISTS event_links (
+    event_id TEXT NOT NULL REFERENCES events(event_id) ON DELETE CASCADE, target_id TEXT NOT NULL,
+    PRIMARY KEY (event_id, target_id)
+);
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('together', 'apart')),
+    a_article TEXT NOT NULL, a_sentence TEXT NOT NULL, b_article TEXT NOT NULL, b_sentence TEXT NOT NULL,
+    made_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS events (
     event_id TEXT PRIMARY KEY, status TEXT, event_type TEXT, sub_event_type TEXT, date_start TEXT,
@@ -47,7 +72,14 @@ CREATE TABLE IF NOT EXISTS event_sources (
 CREATE INDEX IF NOT EXISTS events_date ON events(date_start);
 CREATE INDEX IF NOT EXISTS events_country ON events(country);
 CREATE INDEX IF NOT EXISTS event_sources_article ON event_sources(article_id);
+CREATE INDEX IF NOT EXISTS frame_events_event ON frame_events(event_id);
+CREATE INDEX IF NOT EXISTS event_targets_event ON event_targets(event_id);
+CREATE INDEX IF NOT EXISTS event_targets_target ON event_targets(target_article, target_idx);
+CREATE INDEX IF NOT EXISTS event_links_target ON event_links(target_id);
+CREATE INDEX IF NOT EXISTS decisions_a ON decisions(a_article);
+CREATE INDEX IF NOT EXISTS decisions_b ON decisions(b_article);
 """
+SCHEMA_VERSION = 2
 
 
 class Store:
@@ -55,14 +87,49 @@ class Store:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
+        self._depth = 0
         try:
             self.db = sqlite3.connect(str(self.path), timeout=30)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
             self.db.executescript(SCHEMA)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as err:
             raise LedgerError(f"{self.path}: cannot open the ledger database ({err})") from None
         self.db.row_factory = sqlite3.Row
+
+    def _migrate(self) -> None:
+        """A version-1 ledger (events recomputed wholesale) gains the frame index; its events are
+        dissolved so that the next ingest or `strikelog merge --rebuild` recomputes them."""
+        columns = [r[1] for r in self.db.execute("PRAGMA table_info(frames)")]
+        if columns and "sentence" not in columns:
+            with self.transaction():
+                self.db.execute("ALTER TABLE frames ADD COLUMN sentence TEXT")
+                for article_id, idx, data in self.db.execute("SELECT article_id, idx, data FROM frames").fetchall():
+                    first = json.loads(data)["mentions"][0]
+                    row = self.db.execute("SELECT data FROM mentions WHERE article_id = ? AND idx = ?", (article_id, first)).fetchone()
+                    self.db.execute("UPDATE frames SET sentence = ? WHERE article_id = ? AND idx = ?",
+                                    (json.loads(row[0])["sentence"], article_id, idx))
+                self.db.execute("DELETE FROM event_sources")
+                self.db.execute("DELETE FROM events")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction; nested calls join the outer one, which commits or rolls back all."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._depth = 1
+        try:
+            with self.db:
+                yield
+        finally:
+            self._depth = 0
 
     def __enter__(self) -> "Store":
         return self
@@ -79,9 +146,11 @@ class Store:
         return row[0] if row else None
 
     def save_article(self, article: Article, mentions: list[Mention], frames: list[Frame]) -> None:
-        """Replace everything known about this article, in one transaction."""
+        """Replace everything known about this article, in one transaction. The events its earlier
+        version reported are dissolved: their frames wait, unassigned, for `assign_events`."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        with self.db:
+        with self.transaction():
+            self._dissolve(self._events_of_article(article.id))
             self.db.execute("DELETE FROM articles WHERE id = ?", (article.id,))
             self.db.execute(
                 "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -97,20 +166,170 @@ class Store:
                 [(article.id, i, json.dumps(_plain(m))) for i, m in enumerate(mentions)],
             )
             self.db.executemany(
-                "INSERT INTO frames VALUES (?, ?, ?)",
-                [(article.id, i, json.dumps(_plain(f))) for i, f in enumerate(frames)],
+                "INSERT INTO frames VALUES (?, ?, ?, ?)",
+                [(article.id, i, json.dumps(_plain(f)), mentions[f.mentions[0]].sentence) for i, f in enumerate(frames)],
+            )
+            self.db.executemany(
+                "INSERT INTO frame_keys VALUES (?, ?, ?)",
+                [(key, article.id, i) for i, f in enumerate(frames) for key in sorted(blocking_keys(f))],
             )
 
-    def article_frames(self) -> list[tuple[list[Frame], list[Mention]]]:
-        """Every stored article's frames with its mentions, in article id order."""
-        out = []
-        for (article_id,) in self.db.execute("SELECT id FROM articles ORDER BY id"):
-            mentions = [mention_from(json.loads(r[0])) for r in self.db.execute(
-                "SELECT data FROM mentions WHERE article_id = ? ORDER BY idx", (article_id,))]
-            frames = [frame_from(json.loads(r[0])) for r in self.db.execute(
-                "SELECT data FROM frames WHERE article_id = ? ORDER BY idx", (article_id,))]
-            out.append((frames, mentions))
+    def _events_of_article(self, article_id: str) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT event_id FROM frame_events WHERE article_id = ?", (article_id,))]
+
+    def _dissolve(self, event_ids: list[str]) -> None:
+        for event_id in event_ids:
+            self.db.execute("DELETE FROM frame_events WHERE event_id = ?", (event_id,))
+            self.db.execute("DELETE FROM events WHERE event_id = ?", (event_id,))
+
+    # ---- the frame index the merge works on ---------------------------------------------------
+    def pending_frames(self) -> list[tuple[str, int]]:
+        """Frames not yet part of any canonical event (new, or dissolved by an update or a decision)."""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT f.article_id, f.idx FROM frames f LEFT JOIN frame_events e"
+            " ON e.article_id = f.article_id AND e.idx = f.idx WHERE e.event_id IS NULL ORDER BY 1, 2")]
+
+    def frames_filed_under(self, exact: set[str], prefixes: set[str]) -> set[tuple[str, int]]:
+        found = set()
+        for key in sorted(exact):
+            found.update((r[0], r[1]) for r in self.db.execute(
+                "SELECT article_id, idx FROM frame_keys WHERE key = ?", (key,)))
+        for prefix in sorted(prefixes):
+            found.update((r[0], r[1]) for r in self.db.execute(
+                "SELECT article_id, idx FROM frame_keys WHERE key >= ? AND key < ?", (prefix, prefix + "\uffff")))
+        return found
+
+    def article_frames(self, article_id: str) -> ArticleFrames:
+        """One stored article's frames with its mentions and publication time."""
+        row = self.db.execute("SELECT published FROM articles WHERE id = ?", (article_id,)).fetchone()
+        mentions = [mention_from(json.loads(r[0])) for r in self.db.execute(
+            "SELECT data FROM mentions WHERE article_id = ? ORDER BY idx", (article_id,))]
+        frames = [frame_from(json.loads(r[0])) for r in self.db.execute(
+            "SELECT data FROM frames WHERE article_id = ? ORDER BY idx", (article_id,))]
+        published = datetime.fromisoformat(row[0]) if row and row[0] else None
+        return ArticleFrames(article_id, frames, mentions, published)
+
+    def all_articles_frames(self) -> list[ArticleFrames]:
+        return [self.article_frames(r[0]) for r in self.db.execute("SELECT id FROM articles ORDER BY id").fetchall()]
+
+    def event_of_frame(self, ref: tuple[str, int]) -> Optional[str]:
+        row = self.db.execute("SELECT event_id FROM frame_events WHERE article_id = ? AND idx = ?", ref).fetchone()
+        return row[0] if row else None
+
+    def members(self, event_id: str) -> list[tuple[str, int]]:
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT article_id, idx FROM frame_events WHERE event_id = ? ORDER BY 1, 2", (event_id,))]
+
+    def replace_component(self, old_ids: set[str], events: list[tuple[dict, list, Optional[list]]]) -> None:
+        """Swap the events of a recomputed group of frames, in one transaction. Each new event comes
+        as (contract object, member frames, the frames it answers or None when it seeks its answer
+        in the ledger)."""
+        with self.transaction():
+            self._dissolve(sorted(old_ids))
+            for obj, members, targets in events:
+                self._insert_event(obj)
+                self.db.executemany("INSERT INTO frame_events VALUES (?, ?, ?)",
+                                    [(a, i, obj["event_id"]) for a, i in members])
+                rows = [(obj["event_id"], None, None)] if targets is None else [(obj["event_id"], a, i) for a, i in targets]
+                self.db.executemany("INSERT INTO event_targets VALUES (?, ?, ?)", rows)
+
+    def _insert_event(self, obj: dict) -> None:
+        loc = obj["location"]
+        self.db.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (obj["event_id"], obj["status"], obj["event_type"], obj["sub_event_type"], obj["date_start"],
+             obj["date_end"], loc["country"], loc["admin1"], obj["actor1"], obj["actor2"],
+             obj["fatalities"]["best"], json.dumps(obj)),
+        )
+        self.db.executemany("INSERT INTO event_sources VALUES (?, ?)", [(obj["event_id"], a) for a in obj["sources"]])
+
+    def count_events(self) -> int:
+        return self.db.execute("SELECT count(*) FROM events").fetchone()[0]
+
+    def targets(self, event_id: str) -> Optional[list[tuple[str, int]]]:
+        rows = self.db.execute("SELECT target_article, target_idx FROM event_targets WHERE event_id = ?", (event_id,)).fetchall()
+        if any(r[0] is None for r in rows):
+            return None
+        return [(r[0], r[1]) for r in rows]
+
+    def events_answering(self, refs: set[tuple[str, int]], event_ids: set[str]) -> set[str]:
+        """Events whose answer lies among these frames or these (former) events."""
+        found = set()
+        for ref in refs:
+            found.update(r[0] for r in self.db.execute(
+                "SELECT event_id FROM event_targets WHERE target_article = ? AND target_idx = ?", ref))
+        for event_id in event_ids:
+            found.update(r[0] for r in self.db.execute("SELECT event_id FROM event_links WHERE target_id = ?", (event_id,)))
+        return found
+
+    def seekers_between(self, start: str, end: str) -> set[str]:
+        """Events seeking their answer in the ledger, dated within [start, end]."""
+        return {r[0] for r in self.db.execute(
+            "SELECT e.event_id FROM events e JOIN event_targets t ON t.event_id = e.event_id"
+            " WHERE t.target_article IS NULL AND e.date_start BETWEEN ? AND ?", (start, end))}
+
+    def events_between(self, start: str, end: str) -> list[dict]:
+        return [json.loads(r[0]) for r in self.db.execute(
+            "SELECT data FROM events WHERE date_start BETWEEN ? AND ? ORDER BY event_id", (start, end))]
+
+    def set_responds_to(self, event_id: str, targets: list[str]) -> None:
+        obj = self.event(event_id)
+        obj["responds_to"] = targets
+        with self.transaction():
+            self.db.execute("UPDATE events SET data = ? WHERE event_id = ?", (json.dumps(obj), event_id))
+            self.db.execute("DELETE FROM event_links WHERE event_id = ?", (event_id,))
+            self.db.executemany("INSERT INTO event_links VALUES (?, ?)", [(event_id, t) for t in targets])
+
+    def responses_to(self, event_id: str) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT event_id FROM event_links WHERE target_id = ? ORDER BY event_id", (event_id,))]
+
+    # ---- analysts' decisions ------------------------------------------------------------------
+    def add_decision(self, kind: str, pairs: list[tuple[tuple[str, int], tuple[str, int]]]) -> None:
+        """Record that frames belong together or apart; a later decision on a pair replaces an earlier one.
+        The affected events are dissolved so that the next `assign_events` applies the decision."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self.transaction():
+            for a, b in pairs:
+                sa, sb = self._frame_sentence(a), self._frame_sentence(b)
+                self.db.execute(
+                    "DELETE FROM decisions WHERE (a_article = ? AND a_sentence = ? AND b_article = ? AND b_sentence = ?)"
+                    " OR (a_article = ? AND a_sentence = ? AND b_article = ? AND b_sentence = ?)",
+                    (a[0], sa, b[0], sb, b[0], sb, a[0], sa))
+                self.db.execute("INSERT INTO decisions (kind, a_article, a_sentence, b_article, b_sentence, made_at)"
+                                " VALUES (?, ?, ?, ?, ?, ?)", (kind, a[0], sa, b[0], sb, now))
+            refs = {r for pair in pairs for r in pair}
+            self._dissolve(sorted({e for e in map(self.event_of_frame, refs) if e}))
+
+    def _frame_sentence(self, ref: tuple[str, int]) -> str:
+        return self.db.execute("SELECT sentence FROM frames WHERE article_id = ? AND idx = ?", ref).fetchone()[0]
+
+    def decisions_for(self, refs: set[tuple[str, int]]) -> Decisions:
+        """The decisions touching these frames, with both ends resolved to current frames (a decision
+        whose sentence is gone from an updated article no longer applies)."""
+        out = Decisions()
+        for article in sorted({a for a, _ in refs}):
+            for kind, aa, sa, ba, sb in self.db.execute(
+                "SELECT kind, a_article, a_sentence, b_article, b_sentence FROM decisions"
+                " WHERE a_article = ? OR b_article = ? ORDER BY id", (article, article)).fetchall():
+                a, b = self._frame_with(aa, sa), self._frame_with(ba, sb)
+                if a and b:
+                    (out.together if kind == "together" else out.apart).append((a, b))
+        out.together = list(dict.fromkeys(out.together))
+        out.apart = list(dict.fromkeys(out.apart))
         return out
+
+    def _frame_with(self, article_id: str, sentence: str) -> Optional[tuple[str, int]]:
+        row = self.db.execute("SELECT idx FROM frames WHERE article_id = ? AND sentence = ? ORDER BY idx",
+                              (article_id, sentence)).fetchone()
+        return (article_id, row[0]) if row else None
+
+    def clear_events(self) -> None:
+        """Dissolve every event (their frames stay): the next `assign_events` recomputes the ledger."""
+        with self.transaction():
+            self.db.execute("DELETE FROM frame_events")
+            self.db.execute("DELETE FROM events")
 
     def facts(self, article_id: Optional[str] = None) -> list[dict]:
         """Article facts: aggregate statements ("66 attacks since October 17") that are not single events."""
@@ -127,23 +346,6 @@ class Store:
         return [dict(r) for r in self.db.execute("SELECT * FROM articles ORDER BY id")]
 
     # ---- events --------------------------------------------------------------------------------
-    def replace_events(self, events: list[dict]) -> None:
-        """Store the canonical events (contract objects), replacing the previous set atomically."""
-        with self.db:
-            self.db.execute("DELETE FROM event_sources")
-            self.db.execute("DELETE FROM events")
-            for obj in events:
-                loc = obj["location"]
-                self.db.execute(
-                    "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (obj["event_id"], obj["status"], obj["event_type"], obj["sub_event_type"], obj["date_start"],
-                     obj["date_end"], loc["country"], loc["admin1"], obj["actor1"], obj["actor2"],
-                     obj["fatalities"]["best"], json.dumps(obj)),
-                )
-                self.db.executemany(
-                    "INSERT INTO event_sources VALUES (?, ?)", [(obj["event_id"], a) for a in obj["sources"]]
-                )
-
     def events(
         self, country: Optional[str] = None, since: Optional[str] = None, until: Optional[str] = None,
         event_type: Optional[str] = None, actor: Optional[str] = None, status: Optional[str] = None,
@@ -225,5 +427,6 @@ def frame_from(d: dict) -> Frame:
         article=d["article"], mentions=list(d["mentions"]), actor1=d["actor1"], actor2=d["actor2"],
         when=_range(d["when"]), where=Location(**d["where"]), weapons=list(d["weapons"]), status=d["status"],
         solid=d["solid"], operation=d.get("operation", False), named_places=set(d.get("named_places", [])),
+        responds_to=list(d.get("responds_to", [])), answers=d.get("answers", False),
     )
 
