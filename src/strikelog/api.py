@@ -14,7 +14,7 @@ from typing import Callable, Optional, Union
 
 from . import clean, export, ingest, language, merge, place, time
 from .config import Settings
-from .errors import InputError
+from .errors import EventNotFound, InputError, LedgerError
 from .extract import extract
 from .merge import Frame
 from .resources import Lexicon, lexicon
@@ -232,12 +232,10 @@ def add_places(csv_path: PathLike, settings: Optional[Settings] = None) -> int:
 
 
 class Ledger:
-    """Read access to a ledger database."""
+    """A ledger database: reading it, and an analyst's corrections to it."""
 
     def __init__(self, db: PathLike):
         if not Path(db).exists():
-            from .errors import LedgerError
-
             raise LedgerError(f"{db}: no ledger here yet; run `strikelog ingest PATH --db {db}` first")
         self.store = Store(db)
 
@@ -258,6 +256,65 @@ class Ledger:
 
     def facts(self, article_id: Optional[str] = None) -> list[dict]:
         return self.store.facts(article_id)
+
+    def merge(self, event_a: str, event_b: str) -> str:
+        """Make two events one, whatever the scores say; the decision outlives re-ingestion.
+        Returns the id of the merged event."""
+        a, b = self._members(event_a), self._members(event_b)
+        if event_a == event_b:
+            raise LedgerError(f"{event_a}: cannot merge an event with itself")
+        with self.store.transaction():
+            self.store.add_decision("together", [(a[0], ref) for ref in a[1:] + b])
+            assign_events(self.store)
+        return self.store.event_of_frame(a[0])
+
+    def split(self, event_id: str, article_id: str) -> list[str]:
+        """Take one article's reports out of an event into an event of their own; the decision
+        outlives re-ingestion. Returns the ids of the resulting events."""
+        members = self._members(event_id)
+        moved = [ref for ref in members if ref[0] == article_id]
+        kept = [ref for ref in members if ref[0] != article_id]
+        if not moved:
+            raise LedgerError(f"{event_id}: article {article_id!r} is not one of its sources")
+        if not kept:
+            raise LedgerError(f"{event_id}: {article_id!r} is its only source; nothing to split from")
+        with self.store.transaction():
+            self.store.add_decision("apart", [(m, k) for m in moved for k in kept])
+            assign_events(self.store)
+        return sorted({self.store.event_of_frame(ref) for ref in members})
+
+    def _members(self, event_id: str) -> list:
+        self.store.event(event_id)  # raises EventNotFound with the database named
+        return self.store.members(event_id)
+
+    def timeline(self, **filters) -> list[dict]:
+        """Chains of events that answer each other, oldest first. Each chain lists its events
+        (oldest first) and its links; a chain is shown whole when any of its events matches the
+        filters (country, since, until, actor, event_type)."""
+        wanted = self.store.events(status="reported", **filters)
+        chains, placed = [], set()
+        for event in wanted:
+            if event["event_id"] in placed:
+                continue
+            members = self._chain_of(event["event_id"])
+            placed |= {e["event_id"] for e in members}
+            links = [{"from": e["event_id"], "to": t} for e in members for t in e["responds_to"]
+                     if t in {m["event_id"] for m in members}]
+            chains.append({"events": members, "links": links})
+        return chains
+
+    def _chain_of(self, event_id: str) -> list[dict]:
+        seen, queue = {}, [event_id]
+        while queue:
+            current = queue.pop()
+            if current in seen:
+                continue
+            try:
+                seen[current] = self.store.event(current)
+            except EventNotFound:
+                continue
+            queue += seen[current]["responds_to"] + self.store.responses_to(current)
+        return sorted(seen.values(), key=lambda e: (e["date_start"] or "9999", e["event_id"]))
 
 
 def print_problem(problem: Problem) -> None:

@@ -1,6 +1,7 @@
 """The `strikelog` command: a thin click layer over strikelog.api."""
 from __future__ import annotations
 
+import json
 import sys
 import textwrap
 from pathlib import Path
@@ -227,6 +228,93 @@ def export_cmd(db: Path, fmt: str, show_all: bool, output: Optional[Path]) -> No
         tmp.replace(output)
     else:
         export.write(rows, fmt, sys.stdout)
+
+
+@cli.command(name="merge")
+@click.argument("event_a")
+@click.argument("event_b")
+@db_option
+def merge_cmd(event_a: str, event_b: str, db: Path) -> None:
+    """Make two events one (an analyst's decision, kept across re-ingestion).
+
+    Example:
+
+        strikelog merge ev-1a2b3c4d5e6f ev-6f5e4d3c2b1a
+    """
+    with _run(api.Ledger, db) as ledger:
+        merged = _run(ledger.merge, event_a, event_b)
+    click.echo(merged)
+
+
+@cli.command(name="split")
+@click.argument("event_id")
+@click.option("--article", required=True, help="The source article whose reports become an event of their own.")
+@db_option
+def split_cmd(event_id: str, article: str, db: Path) -> None:
+    """Take one article's reports out of an event (an analyst's decision, kept across re-ingestion).
+
+    Example:
+
+        strikelog split ev-1a2b3c4d5e6f --article reuters-2023-11-21
+    """
+    with _run(api.Ledger, db) as ledger:
+        for piece in _run(ledger.split, event_id, article):
+            click.echo(piece)
+
+
+@cli.command()
+@db_option
+@click.option("--country", help="ISO 3166 alpha-2 code, e.g. IQ.")
+@click.option("--since", help="Earliest date, YYYY-MM-DD.")
+@click.option("--until", help="Latest date, YYYY-MM-DD.")
+@click.option("--actor", help="Part of an actor's name.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def timeline(db: Path, country, since, until, actor, fmt: str) -> None:
+    """Events in date order with their escalation chains (attack -> strike -> counter-attack).
+    A chain is shown whole when any of its events matches the filters.
+
+    Example:
+
+        strikelog timeline --country IQ --since 2023-11-01
+    """
+    with _run(api.Ledger, db) as ledger:
+        chains = ledger.timeline(country=country, since=since, until=until, actor=actor)
+    if fmt == "json":
+        click.echo(json.dumps(chains, ensure_ascii=False, indent=2))
+    elif not chains:
+        click.echo("no events match", err=True)
+    else:
+        click.echo("\n".join(_chain_lines(chains)))
+
+
+def _chain_lines(chains: list[dict]) -> list[str]:
+    """Each chain as a tree: an event, then indented under it the events that answer it."""
+    lines: list[str] = []
+    for chain in chains:
+        by_id = {e["event_id"]: e for e in chain["events"]}
+        answers = {e["event_id"]: [l["from"] for l in chain["links"] if l["to"] == e["event_id"]] for e in chain["events"]}
+        roots = [e["event_id"] for e in chain["events"] if not any(l["from"] == e["event_id"] for l in chain["links"])]
+        shown: set[str] = set()
+
+        def walk(event_id: str, depth: int) -> None:
+            if event_id in shown:
+                return
+            shown.add(event_id)
+            lines.append(("  " * (depth - 1) + "└─ answered by " if depth else "") + _one_line(by_id[event_id]))
+            for later in sorted(answers[event_id], key=lambda i: (by_id[i]["date_start"] or "9999", i)):
+                walk(later, depth + 1)
+
+        for root in roots or [chain["events"][0]["event_id"]]:
+            walk(root, 0)
+    return lines
+
+
+def _one_line(e: dict) -> str:
+    loc = e["location"]
+    place = ", ".join(x for x in (loc["name"], loc["country"]) if x) or "place unknown"
+    killed = f", {e['fatalities']['best']} killed" if e["fatalities"]["best"] is not None else ""
+    return (f"{e['date_start'] or '????-??-??'}  {e['event_id']}  {e['sub_event_type']}: "
+            f"{e['actor1'] or 'unknown'} -> {e['actor2'] or 'unknown'} at {place}{killed}")
 
 
 @cli.group(name="gazetteer")

@@ -17,6 +17,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
 
+from rapidfuzz import fuzz
+
 from .errors import EventNotFound, LedgerError
 from .merge import ArticleFrames, Decisions, Frame, blocking_keys
 from .records import Article, Claim, Count, DateRange, Location, Mention, PlaceRef, TimeExpr
@@ -80,6 +82,7 @@ CREATE INDEX IF NOT EXISTS decisions_a ON decisions(a_article);
 CREATE INDEX IF NOT EXISTS decisions_b ON decisions(b_article);
 """
 SCHEMA_VERSION = 2
+DECISION_SIMILARITY = 80.0  # rapidfuzz ratio for following a decision's sentence through an edit
 
 
 class Store:
@@ -321,9 +324,12 @@ class Store:
         return out
 
     def _frame_with(self, article_id: str, sentence: str) -> Optional[tuple[str, int]]:
-        row = self.db.execute("SELECT idx FROM frames WHERE article_id = ? AND sentence = ? ORDER BY idx",
-                              (article_id, sentence)).fetchone()
-        return (article_id, row[0]) if row else None
+        """The article's frame opened by this sentence or, when an update reworded it, by the most
+        similar sentence (a decision follows its report through small edits, not through rewrites)."""
+        rows = self.db.execute("SELECT idx, sentence FROM frames WHERE article_id = ? ORDER BY idx", (article_id,)).fetchall()
+        scored = [(100.0 if text == sentence else fuzz.ratio(text, sentence), -idx) for idx, text in rows]
+        best = max(scored, default=None)
+        return (article_id, -best[1]) if best and best[0] >= DECISION_SIMILARITY else None
 
     def clear_events(self) -> None:
         """Dissolve every event (their frames stay): the next `assign_events` recomputes the ledger."""
