@@ -140,7 +140,8 @@ def assign_events(store: Store, lex: Optional[Lexicon] = None) -> int:
             return 0
         decisions = store.decisions_for(set(work.frames))
         groups = merge.cluster_frames(work.frames, work.candidates.__getitem__, decisions, lex)
-        events = [merge.build_event(g, work.frames, work.articles, lex) for g in groups]
+        articles = {a: work.article(a) for a in sorted({ref[0] for ref in work.frames})}
+        events = [merge.build_event(g, work.frames, articles, lex) for g in groups]
         old_ids = {e for e in map(store.event_of_frame, work.frames) if e}
         store.replace_component(old_ids, [
             (export.to_contract(e), e.members, merge.link_targets(e, work.frames, lex)) for e in events
@@ -164,11 +165,17 @@ class _Neighbourhood:
         self.frames: dict = {}
         self.candidates: dict = {}
         self.articles: dict[str, merge.ArticleFrames] = {}
+        self.seen: dict = {}  # frames read while looking, taken or not
 
     def frame(self, ref) -> Frame:
-        if ref[0] not in self.articles:
-            self.articles[ref[0]] = self.store.article_frames(ref[0])
-        return self.articles[ref[0]].frames[ref[1]]
+        if ref not in self.seen:
+            self.seen[ref] = self.store.frame(ref)
+        return self.seen[ref]
+
+    def article(self, article_id: str) -> merge.ArticleFrames:
+        if article_id not in self.articles:
+            self.articles[article_id] = self.store.article_frames(article_id)
+        return self.articles[article_id]
 
     def expand(self, seeds) -> None:
         queue = list(seeds)

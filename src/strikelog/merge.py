@@ -420,10 +420,11 @@ class Decisions:
 
 def blocking_keys(frame: Frame) -> set[str]:
     """The keys a frame is filed under. Two frames that `qualify` as one event always share a key
-    with each other's `probe_keys`: the same day, a nearby grid cell, the same place name or the
-    same specific weapon, each within the same month (dates must overlap to merge)."""
+    with each other's `probe_keys`: the same day (in the same country, or one not known), a nearby
+    grid cell, the same place name or the same specific weapon, each within the same month (dates
+    must overlap to merge)."""
     months = _months(frame.when)
-    keys = {f"d:{frame.when.start.isoformat()}"} if frame.when.precision == "day" else set()
+    keys = {f"d:{frame.when.start.isoformat()}:{frame.where.country or '-'}"} if frame.when.precision == "day" else set()
     for stem in _stems(frame, neighbours=False):
         keys |= {f"{stem}:{m}" for m in months}
     return keys
@@ -432,8 +433,11 @@ def blocking_keys(frame: Frame) -> set[str]:
 def probe_keys(frame: Frame) -> tuple[set[str], set[str]]:
     """The exact keys and the key prefixes under which a frame's merge candidates are filed."""
     months = _months(frame.when)
-    exact = {f"d:{frame.when.start.isoformat()}"} if frame.when.precision == "day" else set()
-    prefixes: set[str] = set()
+    exact, prefixes = set(), set()
+    if frame.when.precision == "day":  # same day, and the same country or one not known
+        day = f"d:{frame.when.start.isoformat()}:"
+        exact |= {day + frame.where.country, day + "-"} if frame.where.country else set()
+        prefixes |= set() if frame.where.country else {day}
     for stem in _stems(frame, neighbours=True):
         if months == ["u"]:
             prefixes.add(f"{stem}:")  # an undated report may be any month's event

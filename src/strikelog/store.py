@@ -50,6 +50,11 @@ CREATE TABLE IF NOT EXISTS frame_events (
     FOREIGN KEY (article_id, idx) REFERENCES frames(article_id, idx) ON DELETE CASCADE,
     PRIMARY KEY (article_id, idx)
 );
+CREATE TABLE IF NOT EXISTS pending (
+    article_id TEXT NOT NULL, idx INTEGER NOT NULL,
+    FOREIGN KEY (article_id, idx) REFERENCES frames(article_id, idx) ON DELETE CASCADE,
+    PRIMARY KEY (article_id, idx)
+);
 CREATE TABLE IF NOT EXISTS event_targets (
     event_id TEXT NOT NULL REFERENCES events(event_id) ON DELETE CASCADE,
     target_article TEXT, target_idx INTEGER
@@ -95,14 +100,16 @@ class Store:
             self.db = sqlite3.connect(str(self.path), timeout=30)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+            migrated = self._migrate()
             self.db.executescript(SCHEMA)
+            if migrated:
+                self._reindex()
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as err:
             raise LedgerError(f"{self.path}: cannot open the ledger database ({err})") from None
         self.db.row_factory = sqlite3.Row
 
-    def _migrate(self) -> None:
+    def _migrate(self) -> bool:
         """A version-1 ledger (events recomputed wholesale) gains the frame index; its events are
         dissolved so that the next ingest or `strikelog merge --rebuild` recomputes them."""
         columns = [r[1] for r in self.db.execute("PRAGMA table_info(frames)")]
@@ -116,6 +123,16 @@ class Store:
                                     (json.loads(row[0])["sentence"], article_id, idx))
                 self.db.execute("DELETE FROM event_sources")
                 self.db.execute("DELETE FROM events")
+            return True
+        return False
+
+    def _reindex(self) -> None:
+        """File every frame under its blocking keys and mark it pending (after a migration)."""
+        with self.transaction():
+            for article_id, idx, data in self.db.execute("SELECT article_id, idx, data FROM frames").fetchall():
+                keys = blocking_keys(frame_from(json.loads(data)))
+                self.db.executemany("INSERT OR IGNORE INTO frame_keys VALUES (?, ?, ?)", [(k, article_id, idx) for k in keys])
+                self.db.execute("INSERT OR IGNORE INTO pending VALUES (?, ?)", (article_id, idx))
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -172,6 +189,7 @@ class Store:
                 "INSERT INTO frames VALUES (?, ?, ?, ?)",
                 [(article.id, i, json.dumps(_plain(f)), mentions[f.mentions[0]].sentence) for i, f in enumerate(frames)],
             )
+            self.db.executemany("INSERT INTO pending VALUES (?, ?)", [(article.id, i) for i in range(len(frames))])
             self.db.executemany(
                 "INSERT INTO frame_keys VALUES (?, ?, ?)",
                 [(key, article.id, i) for i, f in enumerate(frames) for key in sorted(blocking_keys(f))],
@@ -183,15 +201,15 @@ class Store:
 
     def _dissolve(self, event_ids: list[str]) -> None:
         for event_id in event_ids:
+            self.db.execute("INSERT OR IGNORE INTO pending SELECT article_id, idx FROM frame_events WHERE event_id = ?",
+                            (event_id,))
             self.db.execute("DELETE FROM frame_events WHERE event_id = ?", (event_id,))
             self.db.execute("DELETE FROM events WHERE event_id = ?", (event_id,))
 
     # ---- the frame index the merge works on ---------------------------------------------------
     def pending_frames(self) -> list[tuple[str, int]]:
         """Frames not yet part of any canonical event (new, or dissolved by an update or a decision)."""
-        return [(r[0], r[1]) for r in self.db.execute(
-            "SELECT f.article_id, f.idx FROM frames f LEFT JOIN frame_events e"
-            " ON e.article_id = f.article_id AND e.idx = f.idx WHERE e.event_id IS NULL ORDER BY 1, 2")]
+        return [(r[0], r[1]) for r in self.db.execute("SELECT article_id, idx FROM pending ORDER BY 1, 2")]
 
     def frames_filed_under(self, exact: set[str], prefixes: set[str]) -> set[tuple[str, int]]:
         found = set()
@@ -212,6 +230,10 @@ class Store:
             "SELECT data FROM frames WHERE article_id = ? ORDER BY idx", (article_id,))]
         published = datetime.fromisoformat(row[0]) if row and row[0] else None
         return ArticleFrames(article_id, frames, mentions, published)
+
+    def frame(self, ref: tuple[str, int]) -> Frame:
+        row = self.db.execute("SELECT data FROM frames WHERE article_id = ? AND idx = ?", ref).fetchone()
+        return frame_from(json.loads(row[0]))
 
     def all_articles_frames(self) -> list[ArticleFrames]:
         return [self.article_frames(r[0]) for r in self.db.execute("SELECT id FROM articles ORDER BY id").fetchall()]
@@ -234,6 +256,7 @@ class Store:
                 self._insert_event(obj)
                 self.db.executemany("INSERT INTO frame_events VALUES (?, ?, ?)",
                                     [(a, i, obj["event_id"]) for a, i in members])
+                self.db.executemany("DELETE FROM pending WHERE article_id = ? AND idx = ?", members)
                 rows = [(obj["event_id"], None, None)] if targets is None else [(obj["event_id"], a, i) for a, i in targets]
                 self.db.executemany("INSERT INTO event_targets VALUES (?, ?, ?)", rows)
 
@@ -334,6 +357,7 @@ class Store:
     def clear_events(self) -> None:
         """Dissolve every event (their frames stay): the next `assign_events` recomputes the ledger."""
         with self.transaction():
+            self.db.execute("INSERT OR IGNORE INTO pending SELECT article_id, idx FROM frames")
             self.db.execute("DELETE FROM frame_events")
             self.db.execute("DELETE FROM events")
 
