@@ -223,3 +223,24 @@ def test_blocking_never_misses_a_pair_that_would_merge():
     assert len(qualifying) > 50  # the test means something
     for a, b in qualifying:
         assert b in index.candidates(frames[a]) and a in index.candidates(frames[b])
+
+
+def test_a_ledger_from_the_previous_schema_is_migrated_and_recomputed(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "l.db"
+    folder = tmp_path / "in"
+    for name in ("tanker_attack", "radar_strike"):
+        write(folder, name)
+    ingest_paths([folder], db)
+    before = ledger_json(db)
+    old = sqlite3.connect(db)  # what a version-1 ledger looked like: no frame index, no sentence column
+    for table in ("frame_keys", "frame_events", "pending", "event_targets", "event_links", "decisions"):
+        old.execute(f"DROP TABLE {table}")
+    old.execute("ALTER TABLE frames DROP COLUMN sentence")
+    old.execute("PRAGMA user_version = 0")
+    old.commit()
+    old.close()
+    report = ingest_paths([folder], db)
+    assert report.unchanged == 2
+    assert ledger_json(db) == before

@@ -354,13 +354,6 @@ class Store:
         best = max(scored, default=None)
         return (article_id, -best[1]) if best and best[0] >= DECISION_SIMILARITY else None
 
-    def clear_events(self) -> None:
-        """Dissolve every event (their frames stay): the next `assign_events` recomputes the ledger."""
-        with self.transaction():
-            self.db.execute("INSERT OR IGNORE INTO pending SELECT article_id, idx FROM frames")
-            self.db.execute("DELETE FROM frame_events")
-            self.db.execute("DELETE FROM events")
-
     def facts(self, article_id: Optional[str] = None) -> list[dict]:
         """Article facts: aggregate statements ("66 attacks since October 17") that are not single events."""
         sql = "SELECT article_id, data FROM mentions" + (" WHERE article_id = ?" if article_id else "")
