@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date, timedelta
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,9 +148,8 @@ def assign_events(store: Store, lex: Optional[Lexicon] = None) -> int:
             (export.to_contract(e), e.members, merge.link_targets(e, work.frames, lex)) for e in events
         ])
         stale = {e.event_id for e in events} | store.events_answering(set(work.frames), old_ids)
-        for e in events:
-            if e.when.start:
-                stale |= store.seekers_between(e.when.start.isoformat(), _days_after(e.when.start, merge.RESPONSE_WINDOW_DAYS))
+        for start, end in _windows(sorted({e.when.start for e in events if e.when.start}), merge.RESPONSE_WINDOW_DAYS):
+            stale |= store.seekers_between(start.isoformat(), end.isoformat())
         for event_id in sorted(stale):
             _refresh_responses(store, event_id, lex)
     return len(events)
@@ -193,10 +193,20 @@ class _Neighbourhood:
             queue.extend(sorted((linked | partners | set(mates)) - set(self.frames)))
 
 
-def _days_after(day, n: int) -> str:
-    from datetime import timedelta
-
+def _days_after(day: date, n: int) -> str:
     return (day + timedelta(days=n)).isoformat()
+
+
+def _windows(days: list[date], length: int) -> list[tuple[date, date]]:
+    """The days up to `length` days after any of these (sorted) days, as few intervals as possible."""
+    out: list[tuple[date, date]] = []
+    for day in days:
+        end = day + timedelta(days=length)
+        if out and day <= out[-1][1]:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((day, end))
+    return out
 
 
 def _refresh_responses(store: Store, event_id: str, lex: Lexicon) -> None:

@@ -420,8 +420,8 @@ class Decisions:
 
 def blocking_keys(frame: Frame) -> set[str]:
     """The keys a frame is filed under. Two frames that `qualify` as one event always share a key
-    with each other's `probe_keys`: the same day (in the same country, or one not known), a nearby
-    grid cell, the same place name or the same specific weapon, each within the same month (dates
+    with each other's `probe_keys`: the same day or the same named weapon (each in the same country,
+    or one not known), a nearby grid cell or the same place name, each within the same month (dates
     must overlap to merge)."""
     months = _months(frame.when)
     keys = {f"d:{frame.when.start.isoformat()}:{frame.where.country or '-'}"} if frame.when.precision == "day" else set()
@@ -439,7 +439,9 @@ def probe_keys(frame: Frame) -> tuple[set[str], set[str]]:
         exact |= {day + frame.where.country, day + "-"} if frame.where.country else set()
         prefixes |= set() if frame.where.country else {day}
     for stem in _stems(frame, neighbours=True):
-        if months == ["u"]:
+        if stem.endswith(":*"):  # a named weapon in a country not known: any country's
+            prefixes.add(stem[:-1])
+        elif months == ["u"]:
             prefixes.add(f"{stem}:")  # an undated report may be any month's event
         else:
             exact |= {f"{stem}:{m}" for m in months + ["u"]}
@@ -454,7 +456,13 @@ def _stems(frame: Frame, neighbours: bool) -> list[str]:
         stems += [f"g:{row + dr}:{col + dc}" for dr in spread for dc in spread]
     if frame.where.name and frame.where.geo_precision <= 2:
         stems.append(f"n:{frame.where.name.lower()}")
-    stems += [f"w:{w}" for w in sorted(set(frame.weapons) - _GENERIC_WEAPONS)]
+    for weapon in sorted(set(frame.weapons) - _GENERIC_WEAPONS):  # the same country, or one not known
+        if not neighbours:
+            stems.append(f"w:{weapon}:{frame.where.country or '-'}")
+        elif frame.where.country:
+            stems += [f"w:{weapon}:{frame.where.country}", f"w:{weapon}:-"]
+        else:
+            stems.append(f"w:{weapon}:*")
     return stems
 
 
