@@ -101,11 +101,13 @@ def create_app(db: Union[str, Path], token: Optional[str] = None, tiles: Optiona
 
 
 # ---- the JSON API --------------------------------------------------------------------------------------
-def _store(request: Request) -> Store:
-    return request.app.state.connections.store()
+async def _connections(request: Request) -> ReadConnections:
+    """Async on purpose: FastAPI runs sync dependencies and sync endpoints in different worker threads,
+    so the endpoint itself asks for its thread's connection with `.store()`."""
+    return request.app.state.connections
 
 
-Ledger = Annotated[Store, Depends(_store)]
+Ledger = Annotated[ReadConnections, Depends(_connections)]
 
 
 def _api_router(db: Path, token: Optional[str], tiles: Optional[str], settings: Settings) -> APIRouter:
@@ -116,8 +118,9 @@ def _api_router(db: Path, token: Optional[str], tiles: Optional[str], settings: 
         return {"version": __version__, "tiles": tiles, "writable": token is not None, "max_page_size": MAX_PAGE_SIZE}
 
     @router.get("/events", summary="Events matching the filters, one page at a time")
-    def list_events(store: Ledger, request: Request, filters: Filters, page: Page = 1, page_size: PageSize = 100,
+    def list_events(ledger: Ledger, request: Request, filters: Filters, page: Page = 1, page_size: PageSize = 100,
                     sort: Sort = "date", detail: Literal["summary", "full"] = "summary") -> JSONResponse:
+        store = ledger.store()
         rows, total = store.search_events(filters, parse_sort(sort), page, page_size, full=detail == "full")
         more = page * page_size < total
         return _json({"total": total, "page": page, "page_size": page_size, "sort": sort,
@@ -134,7 +137,8 @@ def _api_router(db: Path, token: Optional[str], tiles: Optional[str], settings: 
             "Content-Disposition": f'attachment; filename="strikelog-events.{fmt}"'})
 
     @router.get("/events/{event_id}", summary="One event with its claims, evidence, articles and linked events")
-    def one_event(store: Ledger, event_id: str) -> JSONResponse:
+    def one_event(ledger: Ledger, event_id: str) -> JSONResponse:
+        store = ledger.store()
         try:
             event = store.event(event_id)
         except EventNotFound:
@@ -149,27 +153,28 @@ def _api_router(db: Path, token: Optional[str], tiles: Optional[str], settings: 
         })
 
     @router.get("/timeline", summary="Events per day and event type among the matching events")
-    def timeline(store: Ledger, filters: Filters) -> JSONResponse:
-        return _json({"days": store.timeline(filters)})
+    def timeline(ledger: Ledger, filters: Filters) -> JSONResponse:
+        return _json({"days": ledger.store().timeline(filters)})
 
     @router.get("/facets", summary="Countries, event types and sub-event types among the matching events")
-    def facets(store: Ledger, filters: Filters) -> JSONResponse:
-        return _json(store.facets(filters))
+    def facets(ledger: Ledger, filters: Filters) -> JSONResponse:
+        return _json(ledger.store().facets(filters))
 
     @router.get("/articles", summary="Stored articles, one page at a time")
-    def list_articles(store: Ledger, page: Page = 1, page_size: PageSize = 100) -> JSONResponse:
-        rows, total = store.search_articles(page, page_size)
+    def list_articles(ledger: Ledger, page: Page = 1, page_size: PageSize = 100) -> JSONResponse:
+        rows, total = ledger.store().search_articles(page, page_size)
         return _json({"total": total, "page": page, "page_size": page_size, "articles": rows})
 
     @router.get("/articles/{article_id}", summary="One article's text and the events that cite it")
-    def one_article(store: Ledger, article_id: str) -> JSONResponse:
+    def one_article(ledger: Ledger, article_id: str) -> JSONResponse:
+        store = ledger.store()
         try:
             article = store.article(article_id)
         except ArticleNotFound:
             raise WebError(404, f"no article {article_id!r}") from None
         return _json({"article": article, "events": store.article_events(article_id)})
 
-    def require_token(authorization: Annotated[Optional[str], Header()] = None) -> None:
+    async def require_token(authorization: Annotated[Optional[str], Header()] = None) -> None:
         check_token(token, authorization)
 
     @router.post("/articles", summary="Ingest articles (needs the server's token)",

@@ -86,7 +86,7 @@ def parse_sort(value: str) -> str:
     return value
 
 
-def event_filters(
+async def event_filters(
     country: Annotated[Optional[str], Query(description="ISO 3166 alpha-2 country code, e.g. IQ")] = None,
     admin1: Annotated[Optional[str], Query(description="First-level administrative division, exact name")] = None,
     since: Annotated[Optional[str], Query(description="Earliest date_start, YYYY-MM-DD")] = None,
@@ -99,7 +99,7 @@ def event_filters(
     status: Annotated[Literal["reported", "background", "all"],
                       Query(description="reported events (default), background ones, or all")] = "reported",
 ) -> EventFilters:
-    """The event filters shared by the list, timeline, facets and export endpoints."""
+    """The event filters shared by the list, timeline, facets and export endpoints (async: no thread hop)."""
     since, until = parse_date("since", since), parse_date("until", until)
     if since and until and since > until:
         raise BadParameter("until", f"{until} is before since={since}")
@@ -116,7 +116,7 @@ PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"Items per 
 Sort = Annotated[str, Query(description=f"One of {', '.join(SORTS)} (leading - for descending)")]
 
 
-def reject_unknown_parameters(request: Request) -> None:
+async def reject_unknown_parameters(request: Request) -> None:
     """A misspelt parameter (`contry=IQ`) is an error, not a silently unfiltered answer."""
     route = request.scope.get("route")
     operation = request.app.openapi()["paths"].get(getattr(route, "path_format", ""), {}).get(request.method.lower())
