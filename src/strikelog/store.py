@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS event_links (
     PRIMARY KEY (event_id, responds_to)
 );
 CREATE INDEX IF NOT EXISTS event_links_target ON event_links(responds_to);
-CREATE INDEX IF NOT EXISTS events_country_date ON events(country, date_start);
+CREATE INDEX IF NOT EXISTS events_country_date_status ON events(country, date_start, status);
 CREATE INDEX IF NOT EXISTS events_lat_lon ON events(lat, lon);
 CREATE VIRTUAL TABLE IF NOT EXISTS events_search USING fts5(event_id UNINDEXED, body, tokenize='unicode61 remove_diacritics 2');
 """
@@ -206,14 +206,21 @@ class Store:
         """One page of the events matching `filters` (summaries unless `full`) and how many match in all.
 
         `sort` is a key of SORT_KEYS, descending with a leading "-"."""
+        texts, total = self.search_events_json(filters, sort, page, page_size, full)
+        return [json.loads(t) for t in texts], total
+
+    def search_events_json(
+        self, filters: EventFilters, sort: str = "date", page: int = 1, page_size: int = 100, full: bool = False,
+    ) -> tuple[list[str], int]:
+        """search_events with each event as JSON text, for callers that pass events on without looking
+        inside (the web API): SQLite cuts the summaries, Python neither parses nor re-encodes them."""
         where, params = _event_where(filters)
         total = self.db.execute(f"SELECT COUNT(*) FROM events {where}", params).fetchone()[0]
         rows = self.db.execute(
-            f"SELECT data FROM events {where} {_order_by(sort)} LIMIT ? OFFSET ?",
+            f"SELECT {'data' if full else _SUMMARY} FROM events {where} {_order_by(sort)} LIMIT ? OFFSET ?",
             [*params, page_size, (page - 1) * page_size],
         )
-        shape = (lambda obj: obj) if full else summary
-        return [shape(json.loads(r[0])) for r in rows], total
+        return [r[0] for r in rows], total
 
     def iter_events(self, filters: EventFilters, sort: str = "date") -> Iterator[dict]:
         """Every event matching `filters` as a contract object, read lazily (for streamed exports)."""
@@ -227,8 +234,8 @@ class Store:
         for start in range(0, len(event_ids), 500):
             chunk = event_ids[start:start + 500]
             marks = ", ".join("?" * len(chunk))
-            out.extend(summary(json.loads(r[0])) for r in self.db.execute(
-                f"SELECT data FROM events WHERE event_id IN ({marks})", chunk))
+            out.extend(json.loads(r[0]) for r in self.db.execute(
+                f"SELECT {_SUMMARY} FROM events WHERE event_id IN ({marks})", chunk))
         return sorted(out, key=_chronological)
 
     def responses_to(self, event_id: str) -> list[str]:
@@ -361,6 +368,8 @@ def frame_from(d: dict) -> Frame:
 SORT_KEYS = {"date": "date_start", "fatalities": "fatalities", "country": "country", "type": "event_type",
              "event_id": "event_id"}
 _ARTICLE_COLUMNS = "a.id, a.title, a.published, a.url, a.outlet, a.ingested_at"
+# An event's summary: the contract object without its claims and evidence (as in GeoJSON properties).
+_SUMMARY = "json_remove(data, '$.claims', '$.evidence')"
 
 
 @dataclass(frozen=True)
@@ -416,12 +425,13 @@ def _event_where(f: EventFilters, *extra: str) -> tuple[str, list]:
 
 
 def _order_by(sort: str) -> str:
-    """ORDER BY for a sort key ("date", "-fatalities", ...): missing values last, event id breaks ties."""
+    """ORDER BY for a sort key ("date", "-fatalities", ...): missing values last, event id breaks ties.
+    (NULLS LAST rather than `column IS NULL` first: SQLite can then walk an index instead of sorting.)"""
     column = SORT_KEYS.get(sort.removeprefix("-"))
     if column is None:
         raise ValueError(f"unknown sort key {sort!r}; choose one of {', '.join(SORT_KEYS)} (prefix - for descending)")
     direction = "DESC" if sort.startswith("-") else "ASC"
-    return f"ORDER BY {column} IS NULL, {column} {direction}, event_id {direction}"
+    return f"ORDER BY {column} {direction} NULLS LAST, event_id {direction}"
 
 
 def _like_escaped(text: str) -> str:
@@ -445,11 +455,6 @@ def search_text(obj: dict) -> str:
              loc["country"], *obj["weapons"], *(c["by"] for c in obj["claims"]),
              *(e["sentence"] for e in obj["evidence"])]
     return "\n".join(p for p in parts if p)
-
-
-def summary(obj: dict) -> dict:
-    """A contract object without its claims and evidence (the shape of list pages and GeoJSON properties)."""
-    return {k: v for k, v in obj.items() if k not in ("claims", "evidence")}
 
 
 def _chronological(obj: dict) -> tuple:

@@ -12,13 +12,14 @@ import json
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, TypeVar, Union
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Body, Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -26,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__, api
 from ..config import Settings
 from ..errors import ArticleNotFound, EventNotFound, LedgerError
-from ..store import EventFilters, Store
+from ..store import Store
 from .exports import EXPORTS, export_chunks
 from .params import (
     MAX_PAGE_SIZE, BadParameter, Filters, Page, PageSize, Sort, parse_sort, reject_unknown_parameters,
@@ -36,6 +37,8 @@ STATIC = Path(__file__).parent / "static"
 API_PREFIX = "/api/v1"
 MAX_POSTED_ARTICLES = 200
 CHAIN_LIMIT = 100
+READ_THREADS = 4
+T = TypeVar("T")
 
 
 class WebError(Exception):
@@ -65,18 +68,28 @@ class PostedArticle(BaseModel):
         return self
 
 
-class ReadConnections:
-    """One read connection to the ledger per worker thread: a SQLite connection stays in the thread that opened it."""
+class LedgerReader:
+    """Reads the ledger in a few dedicated threads, each keeping its own SQLite connection: a connection
+    must stay in the thread that opened it, and a small fixed set stays warm (unlike one connection per
+    thread of the server's general pool)."""
 
-    def __init__(self, db: Path):
+    def __init__(self, db: Path, threads: int = READ_THREADS):
         self.db = db
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="strikelog-read")
         self.local = threading.local()
 
-    def store(self) -> Store:
+    async def run(self, read: Callable[[Store], T]) -> T:
+        """`read(store)` in a reader thread, awaited without blocking the server."""
+        return await asyncio.get_running_loop().run_in_executor(self.pool, self._call, read)
+
+    def _call(self, read: Callable[[Store], T]) -> T:
         store = getattr(self.local, "store", None)
         if store is None:
             store = self.local.store = Store(self.db)
-        return store
+        return read(store)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 def create_app(db: Union[str, Path], token: Optional[str] = None, tiles: Optional[str] = None,
@@ -88,11 +101,19 @@ def create_app(db: Union[str, Path], token: Optional[str] = None, tiles: Optiona
         api.Ledger(db).store.close()  # a read-only server needs an existing ledger: fail now, not per request
     else:
         Store(db).close()  # a writable one starts an empty ledger if there is none
+    reader = LedgerReader(db)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        reader.close()
+
     app = FastAPI(
         title="strikelog", version=__version__, openapi_url=f"{API_PREFIX}/openapi.json", docs_url=None,
         redoc_url=None, description="A sourced, deduplicated, geolocated ledger of armed attacks and strikes.",
+        lifespan=lifespan,
     )
-    app.state.connections = ReadConnections(db)
+    app.state.reader = reader
     app.state.ingest_lock = threading.Lock()
     _add_error_handlers(app)
     app.include_router(_api_router(db, token, tiles, settings or Settings()))
@@ -101,78 +122,59 @@ def create_app(db: Union[str, Path], token: Optional[str] = None, tiles: Optiona
 
 
 # ---- the JSON API --------------------------------------------------------------------------------------
-async def _connections(request: Request) -> ReadConnections:
-    """Async on purpose: FastAPI runs sync dependencies and sync endpoints in different worker threads,
-    so the endpoint itself asks for its thread's connection with `.store()`."""
-    return request.app.state.connections
+async def _reader(request: Request) -> LedgerReader:
+    return request.app.state.reader
 
 
-Ledger = Annotated[ReadConnections, Depends(_connections)]
+Reader = Annotated[LedgerReader, Depends(_reader)]
 
 
 def _api_router(db: Path, token: Optional[str], tiles: Optional[str], settings: Settings) -> APIRouter:
     router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reject_unknown_parameters)])
 
     @router.get("/meta", summary="Server settings the page needs")
-    def meta() -> dict:
+    async def meta() -> dict:
         return {"version": __version__, "tiles": tiles, "writable": token is not None, "max_page_size": MAX_PAGE_SIZE}
 
     @router.get("/events", summary="Events matching the filters, one page at a time")
-    def list_events(ledger: Ledger, request: Request, filters: Filters, page: Page = 1, page_size: PageSize = 100,
-                    sort: Sort = "date", detail: Literal["summary", "full"] = "summary") -> JSONResponse:
-        store = ledger.store()
-        rows, total = store.search_events(filters, parse_sort(sort), page, page_size, full=detail == "full")
+    async def list_events(reader: Reader, request: Request, filters: Filters, page: Page = 1, page_size: PageSize = 100,
+                          sort: Sort = "date", detail: Literal["summary", "full"] = "summary") -> Response:
+        sort = parse_sort(sort)
+        texts, total = await reader.run(
+            lambda store: store.search_events_json(filters, sort, page, page_size, detail == "full"))
         more = page * page_size < total
-        return _json({"total": total, "page": page, "page_size": page_size, "sort": sort,
-                      "next": str(request.url.include_query_params(page=page + 1)) if more else None,
-                      "events": rows})
+        return _json_with_list({"total": total, "page": page, "page_size": page_size, "sort": sort,
+                                "next": str(request.url.include_query_params(page=page + 1)) if more else None},
+                               "events", texts)
 
     @router.get("/events.{fmt}", summary="Every matching event as CSV (ACLED columns), GeoJSON or JSONL, streamed")
-    async def export_events(request: Request, fmt: Literal["csv", "geojson", "jsonl"], filters: Filters,
+    async def export_events(fmt: Literal["csv", "geojson", "jsonl"], filters: Filters,
                             sort: Sort = "date") -> StreamingResponse:
         sort = parse_sort(sort)
-        media_type = EXPORTS[fmt]
         chunks = _in_one_thread(lambda: export_chunks(db, filters, sort, fmt))
-        return StreamingResponse(chunks, media_type=media_type, headers={
+        return StreamingResponse(chunks, media_type=EXPORTS[fmt], headers={
             "Content-Disposition": f'attachment; filename="strikelog-events.{fmt}"'})
 
     @router.get("/events/{event_id}", summary="One event with its claims, evidence, articles and linked events")
-    def one_event(ledger: Ledger, event_id: str) -> JSONResponse:
-        store = ledger.store()
-        try:
-            event = store.event(event_id)
-        except EventNotFound:
-            raise WebError(404, f"no event {event_id!r}") from None
-        responded_by = store.responses_to(event_id)
-        return _json({
-            "event": event,
-            "responds_to": store.event_summaries(event["responds_to"]),
-            "responded_by": store.event_summaries(responded_by),
-            "chain": store.event_summaries(escalation_chain(store, event_id, event["responds_to"], responded_by)),
-            "articles": [_article_meta(store, a) for a in event["sources"]],
-        })
+    async def one_event(reader: Reader, event_id: str) -> JSONResponse:
+        return _json(await reader.run(lambda store: event_detail(store, event_id)))
 
     @router.get("/timeline", summary="Events per day and event type among the matching events")
-    def timeline(ledger: Ledger, filters: Filters) -> JSONResponse:
-        return _json({"days": ledger.store().timeline(filters)})
+    async def timeline(reader: Reader, filters: Filters) -> JSONResponse:
+        return _json({"days": await reader.run(lambda store: store.timeline(filters))})
 
     @router.get("/facets", summary="Countries, event types and sub-event types among the matching events")
-    def facets(ledger: Ledger, filters: Filters) -> JSONResponse:
-        return _json(ledger.store().facets(filters))
+    async def facets(reader: Reader, filters: Filters) -> JSONResponse:
+        return _json(await reader.run(lambda store: store.facets(filters)))
 
     @router.get("/articles", summary="Stored articles, one page at a time")
-    def list_articles(ledger: Ledger, page: Page = 1, page_size: PageSize = 100) -> JSONResponse:
-        rows, total = ledger.store().search_articles(page, page_size)
+    async def list_articles(reader: Reader, page: Page = 1, page_size: PageSize = 100) -> JSONResponse:
+        rows, total = await reader.run(lambda store: store.search_articles(page, page_size))
         return _json({"total": total, "page": page, "page_size": page_size, "articles": rows})
 
     @router.get("/articles/{article_id}", summary="One article's text and the events that cite it")
-    def one_article(ledger: Ledger, article_id: str) -> JSONResponse:
-        store = ledger.store()
-        try:
-            article = store.article(article_id)
-        except ArticleNotFound:
-            raise WebError(404, f"no article {article_id!r}") from None
-        return _json({"article": article, "events": store.article_events(article_id)})
+    async def one_article(reader: Reader, article_id: str) -> JSONResponse:
+        return _json(await reader.run(lambda store: article_detail(store, article_id)))
 
     async def require_token(authorization: Annotated[Optional[str], Header()] = None) -> None:
         check_token(token, authorization)
@@ -192,6 +194,30 @@ def _api_router(db: Path, token: Optional[str], tiles: Optional[str], settings: 
         return _json(body)
 
     return router
+
+
+def event_detail(store: Store, event_id: str) -> dict:
+    """One event with summaries of the events it responds to, that respond to it, its whole chain, and its articles."""
+    try:
+        event = store.event(event_id)
+    except EventNotFound:
+        raise WebError(404, f"no event {event_id!r}") from None
+    responded_by = store.responses_to(event_id)
+    return {
+        "event": event,
+        "responds_to": store.event_summaries(event["responds_to"]),
+        "responded_by": store.event_summaries(responded_by),
+        "chain": store.event_summaries(escalation_chain(store, event_id, event["responds_to"], responded_by)),
+        "articles": [_article_meta(store, a) for a in event["sources"]],
+    }
+
+
+def article_detail(store: Store, article_id: str) -> dict:
+    try:
+        article = store.article(article_id)
+    except ArticleNotFound:
+        raise WebError(404, f"no article {article_id!r}") from None
+    return {"article": article, "events": store.article_events(article_id)}
 
 
 def check_token(expected: Optional[str], authorization: Optional[str]) -> None:
@@ -245,6 +271,12 @@ async def _in_one_thread(make_chunks: Callable[[], Iterator[str]]) -> AsyncItera
 
 def _json(body: Any, status: int = 200) -> JSONResponse:
     return JSONResponse(body, status_code=status)
+
+
+def _json_with_list(fields: dict, key: str, items: list[str]) -> Response:
+    """`fields` plus `key`: a list of items that are already JSON text, joined without decoding them."""
+    head = json.dumps(fields, ensure_ascii=False)[:-1]
+    return Response(f'{head}, "{key}": [{",".join(items)}]}}', media_type="application/json")
 
 
 # ---- errors: always JSON, always a sentence ------------------------------------------------------------
