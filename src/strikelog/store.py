@@ -62,6 +62,9 @@ CREATE TABLE IF NOT EXISTS event_links (
 CREATE INDEX IF NOT EXISTS event_links_target ON event_links(responds_to);
 CREATE INDEX IF NOT EXISTS events_country_date_status ON events(country, date_start, status);
 CREATE INDEX IF NOT EXISTS events_lat_lon ON events(lat, lon);
+CREATE INDEX IF NOT EXISTS events_fatalities ON events(fatalities);
+CREATE INDEX IF NOT EXISTS events_timeline ON events(date_start, event_type, status);
+CREATE INDEX IF NOT EXISTS events_types ON events(sub_event_type, event_type, status);
 CREATE VIRTUAL TABLE IF NOT EXISTS events_search USING fts5(event_id UNINDEXED, body, tokenize='unicode61 remove_diacritics 2');
 """
 
