@@ -57,5 +57,5 @@ def web_ledger(tmp_path_factory) -> Path:
 
     db = tmp_path_factory.mktemp("web") / "ledger.db"
     report = ingest_paths(WEB_ARTICLES, db)
-    assert report.added == 9 and not report.problems, report
+    assert report.added == 10 and not report.problems, report
     return db

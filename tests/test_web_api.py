@@ -162,10 +162,11 @@ def test_one_event_with_links_claims_and_evidence(client, everything):
     assert ids(back["chain"]) == ids(body["chain"])
 
 
-def test_event_with_claims(client, everything):
-    claimed = next(e for e in everything if e["claims"])
-    body = client.get(f"/api/v1/events/{claimed['event_id']}").json()
-    assert body["event"]["claims"] == claimed["claims"] and body["event"]["claims"][0]["sentence"]
+def test_event_with_conflicting_claims(client, everything):
+    disputed = next(e for e in everything if e["sources"] == ["w03_monywa_conflicting_tolls"])
+    claims = client.get(f"/api/v1/events/{disputed['event_id']}").json()["event"]["claims"]
+    assert sorted((c["field"], c["value"]) for c in claims) == [("fatalities", 5), ("fatalities", 17)]
+    assert all(c["sentence"] and c["article"] == "w03_monywa_conflicting_tolls" for c in claims)
 
 
 def test_unknown_event_and_article_are_404_json(client):
@@ -177,7 +178,7 @@ def test_unknown_event_and_article_are_404_json(client):
 
 def test_articles(client):
     body = client.get("/api/v1/articles").json()
-    assert body["total"] == 9 and len(body["articles"]) == 9
+    assert body["total"] == 10 and len(body["articles"]) == 10
     by_id = {a["id"]: a for a in body["articles"]}
     assert by_id["f08_pakistan_strikes_saravan"]["events"] >= 1 and "path" not in by_id["f16_africom_strike_jilib"]
     one = client.get("/api/v1/articles/f16_africom_strike_jilib").json()

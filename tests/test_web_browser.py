@@ -186,3 +186,19 @@ def test_markup_in_an_article_is_shown_as_text_and_never_runs(page, events):
     assert page.locator("a[href^='javascript']").count() == 0
     page.wait_for_timeout(300)  # give an injected handler every chance to fire
     assert page.evaluate("window.__xss") is None
+
+
+def test_conflicting_claims_stand_side_by_side(page, events):
+    from playwright.sync_api import expect
+
+    event = next(e for e in events if e["sources"] == ["w03_monywa_conflicting_tolls"])
+    open_page(page, f"?event={event['event_id']}")
+    group = page.locator("#panel .claim-group.conflict")
+    expect(group).to_have_count(1)
+    expect(group.locator("h4")).to_have_text("fatalities: sources disagree")
+    claims = group.locator(".claim")
+    expect(claims).to_have_count(2)
+    first, second = claims.nth(0).bounding_box(), claims.nth(1).bounding_box()
+    assert abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"] + first["width"] - 2, "not side by side"
+    expect(claims.nth(0).locator("mark")).to_have_text("five")
+    expect(claims.nth(1).locator("mark")).to_have_text("17")
