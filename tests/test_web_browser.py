@@ -129,6 +129,8 @@ def test_filter_open_an_event_see_its_evidence_and_follow_the_chain(page, events
     assert query_of(page)["event"] == strike["event_id"]
     expect(page.locator("#panel ol.chain li.current")).to_contain_text("2024-02-05")
     expect(page.locator("#panel ol.chain li:not(.current)")).to_contain_text("responds to this event")
+    place_mark = page.locator("#panel table.fields tr", has_text="Place").locator("mark").first
+    expect(place_mark).to_have_text("Al-Qaim")  # the gazetteer's "Al Qā’im", matched across spelling
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "web-event-chain.png"), full_page=True)

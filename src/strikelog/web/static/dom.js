@@ -45,20 +45,47 @@ export function outsideLink(url, text) {
 
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** `text` as text nodes, with whole-word, case-insensitive occurrences of `terms` wrapped in <mark>. */
+/** One character as it is compared: no accents, lower case, no apostrophes, hyphens as spaces. */
+function foldChar(ch) {
+  if (/['’‘`ʼ]/u.test(ch)) return "";
+  if (/[\s\-‐‑–]/u.test(ch)) return " ";
+  return ch.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+/** `text` folded, with the index in `text` of every folded character (so matches map back). */
+function folded(text) {
+  let out = "";
+  const origin = [];
+  for (let i = 0; i < text.length; i++) {
+    const f = foldChar(text[i]);
+    for (const c of f) {
+      out += c;
+      origin.push(i);
+    }
+  }
+  origin.push(text.length);
+  return { out, origin };
+}
+
+/** `text` as text nodes, with whole-word occurrences of `terms` wrapped in <mark>. Matching ignores
+ * case, accents, apostrophes and hyphens: "Al Qā’im" marks "Al-Qaim", "Kata'ib" marks "Kataib". */
 export function highlighted(text, terms) {
   const fragment = document.createDocumentFragment();
-  const words = [...new Set(terms.filter((t) => t && String(t).trim()).map(String))];
+  const words = [...new Set(terms.filter((t) => t !== null && t !== undefined && String(t).trim())
+    .map((t) => folded(String(t)).out.trim()).filter(Boolean))];
   if (!words.length) {
     fragment.append(document.createTextNode(text));
     return fragment;
   }
   words.sort((a, b) => b.length - a.length);
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.map(escapeRegExp).join("|")})(?![\\p{L}\\p{N}])`, "giu");
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.map(escapeRegExp).join("|")})(?![\\p{L}\\p{N}])`, "gu");
+  const { out, origin } = folded(text);
   let last = 0;
-  for (const match of text.matchAll(pattern)) {
-    fragment.append(document.createTextNode(text.slice(last, match.index)), h("mark", {}, match[0]));
-    last = match.index + match[0].length;
+  for (const match of out.matchAll(pattern)) {
+    const start = origin[match.index];
+    const end = origin[match.index + match[0].length - 1] + 1;
+    fragment.append(document.createTextNode(text.slice(last, start)), h("mark", {}, text.slice(start, end)));
+    last = end;
   }
   fragment.append(document.createTextNode(text.slice(last)));
   return fragment;
