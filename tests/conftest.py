@@ -40,3 +40,22 @@ def write_article(tmp_path):
         return path
 
     return write
+
+
+WEB_ARTICLES = [
+    FIXTURES / "reports" / f"{name}.txt"
+    for name in ("f03_us_uk_strikes_three_sites", "f07_iran_strike_panjgur", "f08_pakistan_strikes_saravan",
+                 "f09_kharkiv_missile_wire", "f10_kharkiv_missile_local", "f16_africom_strike_jilib",
+                 "f32_kiryat_shmona_rockets")
+] + [FIXTURES / "web"]
+
+
+@pytest.fixture(scope="session")
+def web_ledger(tmp_path_factory) -> Path:
+    """A ledger built from fixture articles for the web tests (read-only: copy it before writing)."""
+    from strikelog import ingest_paths
+
+    db = tmp_path_factory.mktemp("web") / "ledger.db"
+    report = ingest_paths(WEB_ARTICLES, db)
+    assert report.added == 10 and not report.problems, report
+    return db

@@ -336,3 +336,27 @@ class Ledger:
 
 def print_problem(problem: Problem) -> None:
     print(f"strikelog: skipped {problem}", file=sys.stderr)
+
+
+def ingest_articles(
+    articles: Iterable[dict], db: PathLike, settings: Optional[Settings] = None,
+    on_problem: Optional[Callable[[Problem], None]] = None,
+) -> IngestReport:
+    """Add articles given as objects of the .jsonl input format (`{"id", "text" or "html", "title"?,
+    "published"?, "url"?, "outlet"?}`) to the ledger at `db`, exactly as `ingest_paths` would.
+    Problems name the article by its position: "article 2: missing 'id'"."""
+    import json
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="strikelog-post-") as tmp:
+        batch = Path(tmp) / "articles.jsonl"
+        batch.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
+        report = ingest_paths([batch], db, settings)
+    report.problems = [
+        Problem(p.path.replace(f"{batch}:", "article ").replace(str(batch), "the posted articles"), p.reason)
+        for p in report.problems
+    ]
+    if on_problem:
+        for p in report.problems:
+            on_problem(p)
+    return report

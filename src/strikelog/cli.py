@@ -367,6 +367,28 @@ def gazetteer_import(dump: Path) -> None:
     click.echo(f"{count} places imported from {dump}", err=True)
 
 
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
+@click.option("--token", envvar="STRIKELOG_TOKEN", help="Accept POST /api/v1/articles with this bearer token "
+              "(writes are off without one). Prefer the environment variable to the command line.")
+@click.option("--tiles", envvar="STRIKELOG_TILES", help="XYZ tile URL template for the map background, e.g. "
+              "https://tile.openstreetmap.org/{z}/{x}/{y}.png (off by default: country outlines only, offline).")
+def serve(db: Path, host: str, port: int, token: Optional[str], tiles: Optional[str]) -> None:
+    """Serve the ledger: the HTTP API under /api/v1 (docs/web.md) and the map, timeline and table page.
+
+    Example:
+
+        strikelog serve --db ledger.db --port 8000
+    """
+    import uvicorn
+
+    from .web import create_app
+
+    uvicorn.run(_run(create_app, db, token=token, tiles=tiles), host=host, port=port)
+
+
 def main() -> None:
     cli()
 

@@ -29,3 +29,7 @@ class LedgerError(StrikelogError):
 
 class EventNotFound(LedgerError):
     """No event with that id in the ledger."""
+
+
+class ArticleNotFound(LedgerError):
+    """No article with that id in the ledger."""

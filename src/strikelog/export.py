@@ -126,12 +126,12 @@ def _blank(value):
 
 def geojson(events: list[dict]) -> dict:
     """A FeatureCollection; events without coordinates carry a null geometry."""
-    features = []
-    for obj in events:
-        loc = obj["location"]
-        geometry = (
-            {"type": "Point", "coordinates": [loc["lon"], loc["lat"]]} if loc["lat"] is not None else None
-        )
-        properties = {k: v for k, v in obj.items() if k not in ("claims", "evidence")}
-        features.append({"type": "Feature", "id": obj["event_id"], "geometry": geometry, "properties": properties})
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection", "features": [feature(obj) for obj in events]}
+
+
+def feature(obj: dict) -> dict:
+    """One event as a GeoJSON Feature: a Point (or null geometry) with the event minus claims and evidence."""
+    loc = obj["location"]
+    geometry = {"type": "Point", "coordinates": [loc["lon"], loc["lat"]]} if loc["lat"] is not None else None
+    properties = {k: v for k, v in obj.items() if k not in ("claims", "evidence")}
+    return {"type": "Feature", "id": obj["event_id"], "geometry": geometry, "properties": properties}

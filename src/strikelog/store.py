@@ -1,25 +1,27 @@
 """Stage 8, store: the ledger as a plain SQLite file.
 
-Tables: articles (one row per article, keyed by id, with its content hash), sentences,
-mentions and frames (an article's events before cross-article merging), events (canonical,
-recomputed from all frames after each ingest, so the result does not depend on arrival order)
-and event_sources. Each article is written in one transaction; WAL mode lets readers read
-while an ingest writes.
+Tables: articles (one row per article, keyed by id, with its content hash), sentences, mentions,
+frames (an article's events before cross-article merging) with their blocking keys and the queue
+of frames waiting to be merged (pending), canonical events with their sources, member frames
+(frame_events), the frames or ledger search each answers (event_targets) and resolved links
+(event_links), analysts' decisions, and the web's search structures. Each article is written in
+one transaction, and each merge in another; WAL mode lets readers read while an ingest writes.
 """
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
 
 from rapidfuzz import fuzz
 
-from .errors import EventNotFound, LedgerError
+from .errors import ArticleNotFound, EventNotFound, LedgerError
 from .merge import ArticleFrames, Decisions, Frame, blocking_keys
 from .records import Article, Claim, Count, DateRange, Location, Mention, PlaceRef, TimeExpr
 
@@ -70,7 +72,8 @@ CREATE TABLE IF NOT EXISTS decisions (
 );
 CREATE TABLE IF NOT EXISTS events (
     event_id TEXT PRIMARY KEY, status TEXT, event_type TEXT, sub_event_type TEXT, date_start TEXT,
-    date_end TEXT, country TEXT, admin1 TEXT, actor1 TEXT, actor2 TEXT, fatalities INTEGER, data TEXT NOT NULL
+    date_end TEXT, country TEXT, admin1 TEXT, actor1 TEXT, actor2 TEXT, fatalities INTEGER, data TEXT NOT NULL,
+    lat REAL, lon REAL
 );
 CREATE TABLE IF NOT EXISTS event_sources (
     event_id TEXT NOT NULL REFERENCES events(event_id) ON DELETE CASCADE, article_id TEXT NOT NULL,
@@ -89,6 +92,17 @@ CREATE INDEX IF NOT EXISTS decisions_b ON decisions(b_article);
 SCHEMA_VERSION = 2
 DECISION_SIMILARITY = 80.0  # rapidfuzz ratio for following a decision's sentence through an edit
 
+# Search structures for the web API (bounding box, text search). Created after
+# _add_search_columns so that a ledger written before they existed gains them on open.
+SEARCH_SCHEMA = """
+CREATE INDEX IF NOT EXISTS events_country_date_status ON events(country, date_start, status);
+CREATE INDEX IF NOT EXISTS events_lat_lon ON events(lat, lon);
+CREATE INDEX IF NOT EXISTS events_fatalities ON events(fatalities);
+CREATE INDEX IF NOT EXISTS events_timeline ON events(date_start, event_type, status);
+CREATE INDEX IF NOT EXISTS events_types ON events(sub_event_type, event_type, status);
+CREATE VIRTUAL TABLE IF NOT EXISTS events_search USING fts5(event_id UNINDEXED, body, tokenize='unicode61 remove_diacritics 2');
+"""
+
 
 class Store:
     """The SQLite ledger. Use as a context manager or call close()."""
@@ -104,6 +118,7 @@ class Store:
             self.db.executescript(SCHEMA)
             if migrated:
                 self._reindex()
+            self._add_search_columns()
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as err:
             raise LedgerError(f"{self.path}: cannot open the ledger database ({err})") from None
@@ -123,6 +138,8 @@ class Store:
                                     (json.loads(row[0])["sentence"], article_id, idx))
                 self.db.execute("DELETE FROM event_sources")
                 self.db.execute("DELETE FROM events")
+                if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'events_search'").fetchone():
+                    self.db.execute("DELETE FROM events_search")
             return True
         return False
 
@@ -201,6 +218,8 @@ class Store:
 
     def _dissolve(self, event_ids: list[str]) -> None:
         for event_id in event_ids:
+            self.db.execute("DELETE FROM events_search WHERE rowid = (SELECT rowid FROM events WHERE event_id = ?)",
+                            (event_id,))
             self.db.execute("INSERT OR IGNORE INTO pending SELECT article_id, idx FROM frame_events WHERE event_id = ?",
                             (event_id,))
             self.db.execute("DELETE FROM frame_events WHERE event_id = ?", (event_id,))
@@ -263,11 +282,12 @@ class Store:
     def _insert_event(self, obj: dict) -> None:
         loc = obj["location"]
         self.db.execute(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (obj["event_id"], obj["status"], obj["event_type"], obj["sub_event_type"], obj["date_start"],
              obj["date_end"], loc["country"], loc["admin1"], obj["actor1"], obj["actor2"],
-             obj["fatalities"]["best"], json.dumps(obj)),
+             obj["fatalities"]["best"], json.dumps(obj), loc["lat"], loc["lon"]),
         )
+        self._index_event(obj)
         self.db.executemany("INSERT INTO event_sources VALUES (?, ?)", [(obj["event_id"], a) for a in obj["sources"]])
 
     def count_events(self) -> int:
@@ -405,6 +425,119 @@ class Store:
             raise EventNotFound(f"no event {event_id!r} in {self.path}")
         return json.loads(row[0])
 
+    # ---- search (the web API) -------------------------------------------------------------------
+    def search_events(
+        self, filters: EventFilters, sort: str = "date", page: int = 1, page_size: int = 100, full: bool = False,
+    ) -> tuple[list[dict], int]:
+        """One page of the events matching `filters` (summaries unless `full`) and how many match in all.
+
+        `sort` is a key of SORT_KEYS, descending with a leading "-"."""
+        texts, total = self.search_events_json(filters, sort, page, page_size, full)
+        return [json.loads(t) for t in texts], total
+
+    def search_events_json(
+        self, filters: EventFilters, sort: str = "date", page: int = 1, page_size: int = 100, full: bool = False,
+    ) -> tuple[list[str], int]:
+        """search_events with each event as JSON text, for callers that pass events on without looking
+        inside (the web API): SQLite cuts the summaries, Python neither parses nor re-encodes them."""
+        where, params = _event_where(filters)
+        total = self.db.execute(f"SELECT COUNT(*) FROM events {where}", params).fetchone()[0]
+        rows = self.db.execute(
+            f"SELECT {'data' if full else _SUMMARY} FROM events {where} {_order_by(sort)} LIMIT ? OFFSET ?",
+            [*params, page_size, (page - 1) * page_size],
+        )
+        return [r[0] for r in rows], total
+
+    def iter_events(self, filters: EventFilters, sort: str = "date") -> Iterator[dict]:
+        """Every event matching `filters` as a contract object, read lazily (for streamed exports)."""
+        where, params = _event_where(filters)
+        for (data,) in self.db.execute(f"SELECT data FROM events {where} {_order_by(sort)}", params):
+            yield json.loads(data)
+
+    def event_summaries(self, event_ids: list[str]) -> list[dict]:
+        """Summaries of the given events that exist, oldest first."""
+        out: list[dict] = []
+        for start in range(0, len(event_ids), 500):
+            chunk = event_ids[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            out.extend(json.loads(r[0]) for r in self.db.execute(
+                f"SELECT {_SUMMARY} FROM events WHERE event_id IN ({marks})", chunk))
+        return sorted(out, key=_chronological)
+
+    def timeline(self, filters: EventFilters) -> list[dict]:
+        """Events per day and event type among those matching `filters` (undated events left out)."""
+        where, params = _event_where(filters, "date_start IS NOT NULL")
+        rows = self.db.execute(
+            f"SELECT date_start, event_type, COUNT(*) FROM events {where} "
+            "GROUP BY date_start, event_type ORDER BY date_start, event_type", params)
+        return [{"date": d, "event_type": t, "count": n} for d, t, n in rows]
+
+    def facets(self, filters: EventFilters) -> dict[str, list[dict]]:
+        """The values of country, event type and sub-event type among matching events, with counts."""
+        where, params = _event_where(filters)
+        out = {}
+        for column in ("country", "event_type", "sub_event_type"):
+            rows = self.db.execute(
+                f"SELECT {column}, COUNT(*) FROM events {where} GROUP BY {column} ORDER BY COUNT(*) DESC, {column}",
+                params)
+            out[column] = [{"value": value, "count": n} for value, n in rows if value is not None]
+        return out
+
+    def search_articles(self, page: int = 1, page_size: int = 100) -> tuple[list[dict], int]:
+        """One page of the articles (metadata and how many events cite each) and how many there are."""
+        total = self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        rows = self.db.execute(
+            f"SELECT {_ARTICLE_COLUMNS}, (SELECT COUNT(*) FROM event_sources s WHERE s.article_id = a.id) AS events "
+            "FROM articles a ORDER BY a.id LIMIT ? OFFSET ?", (page_size, (page - 1) * page_size))
+        return [dict(r) for r in rows], total
+
+    def article(self, article_id: str) -> dict:
+        """One article's metadata and its paragraphs (headline, body, captions) in order."""
+        row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE a.id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise ArticleNotFound(f"no article {article_id!r} in {self.path}")
+        paragraphs = self.db.execute(
+            "SELECT kind, text FROM sentences WHERE article_id = ? ORDER BY idx", (article_id,))
+        return {**dict(row), "paragraphs": [{"kind": k, "text": t} for k, t in paragraphs]}
+
+    def article_events(self, article_id: str) -> list[dict]:
+        """Summaries of the events that cite this article, oldest first."""
+        ids = [r[0] for r in self.db.execute("SELECT event_id FROM event_sources WHERE article_id = ?", (article_id,))]
+        return self.event_summaries(ids)
+
+    def _add_search_columns(self) -> None:
+        """Create the search structures; a ledger written before they existed gains them, filled from its events."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(events)")}
+        upgrading = "lat" not in columns
+        if upgrading:
+            with self.db:
+                self.db.execute("ALTER TABLE events ADD COLUMN lat REAL")
+                self.db.execute("ALTER TABLE events ADD COLUMN lon REAL")
+        self.db.executescript(SEARCH_SCHEMA)
+        if upgrading:
+            self._reindex_stored_events()
+
+    def _reindex_stored_events(self) -> None:
+        with self.db:
+            self._clear_search_index()
+            for (data,) in self.db.execute("SELECT data FROM events").fetchall():
+                obj = json.loads(data)
+                self.db.execute("UPDATE events SET lat = ?, lon = ? WHERE event_id = ?",
+                                (obj["location"]["lat"], obj["location"]["lon"], obj["event_id"]))
+                self._index_event(obj)
+
+    def _clear_search_index(self) -> None:
+        self.db.execute("DELETE FROM event_links")
+        self.db.execute("DELETE FROM events_search")
+
+    def _index_event(self, obj: dict) -> None:
+        """Record an event's escalation links and its searchable text (under the event's rowid)."""
+        self.db.executemany("INSERT OR IGNORE INTO event_links VALUES (?, ?)",
+                            [(obj["event_id"], target) for target in obj["responds_to"]])
+        self.db.execute("INSERT INTO events_search (rowid, event_id, body)"
+                        " VALUES ((SELECT rowid FROM events WHERE event_id = ?), ?, ?)",
+                        (obj["event_id"], obj["event_id"], search_text(obj)))
+
 
 # ---- (de)serialisation of stage records ---------------------------------------------------------------
 def _plain(obj: Any) -> Any:
@@ -453,3 +586,100 @@ def frame_from(d: dict) -> Frame:
         responds_to=list(d.get("responds_to", [])), answers=d.get("answers", False),
     )
 
+
+
+# ---- search filters (the web API) ------------------------------------------------------------------
+SORT_KEYS = {"date": "date_start", "fatalities": "fatalities", "country": "country", "type": "event_type",
+             "event_id": "event_id"}
+_ARTICLE_COLUMNS = "a.id, a.title, a.published, a.url, a.outlet, a.ingested_at"
+# An event's summary: the contract object without its claims and evidence (as in GeoJSON properties).
+_SUMMARY = "json_remove(data, '$.claims', '$.evidence')"
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    """What to select events by; every field is optional. Values are bound as SQL parameters, never spliced.
+
+    since/until: YYYY-MM-DD, compared with date_start. event_type: an event or sub-event type.
+    actor: part of actor1's or actor2's name. text: words that must all occur in the event's actors,
+    place, types, weapons, claimants or evidence sentences. bbox: (west, south, east, north) in degrees;
+    west > east crosses the antimeridian. status: "reported" or "background".
+    """
+
+    country: Optional[str] = None
+    admin1: Optional[str] = None
+    since: Optional[str] = None
+    until: Optional[str] = None
+    event_type: Optional[str] = None
+    actor: Optional[str] = None
+    text: Optional[str] = None
+    bbox: Optional[tuple[float, float, float, float]] = None
+    status: Optional[str] = None
+
+
+def _event_where(f: EventFilters, *extra: str) -> tuple[str, list]:
+    clauses, params = list(extra), []
+
+    def add(clause: str, *values: Any) -> None:
+        clauses.append(clause)
+        params.extend(values)
+
+    if f.country:
+        add("country = ?", f.country.upper())
+    if f.admin1:
+        add("admin1 = ? COLLATE NOCASE", f.admin1)
+    if f.since:
+        add("date_start >= ?", f.since)
+    if f.until:
+        add("date_start <= ?", f.until)
+    if f.event_type:
+        add("(event_type = ? OR sub_event_type = ?)", f.event_type, f.event_type)
+    if f.actor:
+        pattern = f"%{_like_escaped(f.actor)}%"
+        add("(actor1 LIKE ? ESCAPE '\\' OR actor2 LIKE ? ESCAPE '\\')", pattern, pattern)
+    if f.status:
+        add("status = ?", f.status)
+    if f.bbox:
+        west, south, east, north = f.bbox
+        add("lat BETWEEN ? AND ?", south, north)
+        add("lon BETWEEN ? AND ?" if west <= east else "(lon >= ? OR lon <= ?)", west, east)
+    if f.text is not None:
+        add("event_id IN (SELECT event_id FROM events_search WHERE events_search MATCH ?)", fts_query(f.text))
+    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
+
+
+def _order_by(sort: str) -> str:
+    """ORDER BY for a sort key ("date", "-fatalities", ...): missing values last, event id breaks ties.
+    (NULLS LAST rather than `column IS NULL` first: SQLite can then walk an index instead of sorting.)"""
+    column = SORT_KEYS.get(sort.removeprefix("-"))
+    if column is None:
+        raise ValueError(f"unknown sort key {sort!r}; choose one of {', '.join(SORT_KEYS)} (prefix - for descending)")
+    direction = "DESC" if sort.startswith("-") else "ASC"
+    return f"ORDER BY {column} {direction} NULLS LAST, event_id {direction}"
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def fts_query(text: str) -> str:
+    """Words of a free-text search as an FTS5 query: every word must occur, the last one as a prefix.
+    Raises ValueError when there is no word in `text`."""
+    words = re.findall(r"\w+", text)
+    if not words:
+        raise ValueError("the text search needs at least one letter or digit")
+    quoted = [f'"{w}"' for w in words]
+    return " ".join(quoted) + "*"
+
+
+def search_text(obj: dict) -> str:
+    """The words an event is found by in a text search."""
+    loc = obj["location"]
+    parts = [obj["event_type"], obj["sub_event_type"], obj["actor1"], obj["actor2"], loc["name"], loc["admin1"],
+             loc["country"], *obj["weapons"], *(c["by"] for c in obj["claims"]),
+             *(e["sentence"] for e in obj["evidence"])]
+    return "\n".join(p for p in parts if p)
+
+
+def _chronological(obj: dict) -> tuple:
+    return (obj["date_start"] is None, obj["date_start"] or "", obj["event_id"])
