@@ -321,17 +321,13 @@ class Ledger:
         return chains
 
     def _chain_of(self, event_id: str) -> list[dict]:
-        seen, queue = {}, [event_id]
-        while queue:
-            current = queue.pop()
-            if current in seen:
-                continue
+        members = []
+        for member in self.store.chain(event_id):
             try:
-                seen[current] = self.store.event(current)
+                members.append(self.store.event(member))
             except EventNotFound:
                 continue
-            queue += seen[current]["responds_to"] + self.store.responses_to(current)
-        return sorted(seen.values(), key=lambda e: (e["date_start"] or "9999", e["event_id"]))
+        return sorted(members, key=lambda e: (e["date_start"] or "9999", e["event_id"]))
 
 
 def print_problem(problem: Problem) -> None:

@@ -331,6 +331,20 @@ class Store:
         return [r[0] for r in self.db.execute(
             "SELECT event_id FROM event_links WHERE target_id = ? ORDER BY event_id", (event_id,))]
 
+    def chain(self, event_id: str, limit: Optional[int] = None) -> list[str]:
+        """Ids of this event and of every event linked to it through responds_to, in either
+        direction (at most `limit` of them)."""
+        seen: set[str] = set()
+        frontier = [event_id]
+        while frontier and (limit is None or len(seen) < limit):
+            current = frontier.pop(0)
+            if current in seen:
+                continue
+            seen.add(current)
+            frontier += [r[0] for r in self.db.execute("SELECT target_id FROM event_links WHERE event_id = ?", (current,))]
+            frontier += self.responses_to(current)
+        return sorted(seen)
+
     # ---- analysts' decisions ------------------------------------------------------------------
     def add_decision(self, kind: str, pairs: list[tuple[tuple[str, int], tuple[str, int]]]) -> None:
         """Record that frames belong together or apart; a later decision on a pair replaces an earlier one.

@@ -207,7 +207,7 @@ def event_detail(store: Store, event_id: str) -> dict:
         "event": event,
         "responds_to": store.event_summaries(event["responds_to"]),
         "responded_by": store.event_summaries(responded_by),
-        "chain": store.event_summaries(escalation_chain(store, event_id, event["responds_to"], responded_by)),
+        "chain": store.event_summaries(store.chain(event_id, CHAIN_LIMIT)),
         "articles": [_article_meta(store, a) for a in event["sources"]],
     }
 
@@ -230,23 +230,6 @@ def check_token(expected: Optional[str], authorization: Optional[str]) -> None:
     scheme, _, given = authorization.partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
         raise WebError(403, "wrong token")
-
-
-def escalation_chain(store: Store, event_id: str, responds_to: list[str], responded_by: list[str]) -> list[str]:
-    """Ids of every event linked to this one through responds_to, in either direction (at most CHAIN_LIMIT)."""
-    seen = {event_id}
-    frontier = [*responds_to, *responded_by]
-    while frontier and len(seen) < CHAIN_LIMIT:
-        current = frontier.pop(0)
-        if current in seen:
-            continue
-        seen.add(current)
-        try:
-            frontier.extend(store.event(current)["responds_to"])
-        except EventNotFound:
-            continue
-        frontier.extend(store.responses_to(current))
-    return sorted(seen)
 
 
 def _article_meta(store: Store, article_id: str) -> dict:
