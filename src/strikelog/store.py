@@ -126,7 +126,7 @@ class Store:
 
     def _migrate(self) -> bool:
         """A version-1 ledger (events recomputed wholesale) gains the frame index; its events are
-        dissolved so that the next ingest or `strikelog merge --rebuild` recomputes them."""
+        dissolved and its frames queued, so that the next ingest recomputes them."""
         columns = [r[1] for r in self.db.execute("PRAGMA table_info(frames)")]
         if columns and "sentence" not in columns:
             with self.transaction():
@@ -408,30 +408,8 @@ class Store:
         event_type: Optional[str] = None, actor: Optional[str] = None, status: Optional[str] = None,
     ) -> list[dict]:
         """Events matching every given filter, oldest first; all parameters are bound, never spliced."""
-        clauses, params = [], []
-        if country:
-            clauses.append("country = ?")
-            params.append(country.upper())
-        if since:
-            clauses.append("date_start >= ?")
-            params.append(since)
-        if until:
-            clauses.append("date_start <= ?")
-            params.append(until)
-        if event_type:
-            clauses.append("(event_type = ? OR sub_event_type = ?)")
-            params.extend([event_type, event_type])
-        if actor:
-            clauses.append("(actor1 LIKE ? OR actor2 LIKE ?)")
-            params.extend([f"%{actor}%", f"%{actor}%"])
-        if status:
-            clauses.append("status = ?")
-            params.append(status)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self.db.execute(
-            f"SELECT data FROM events {where} ORDER BY date_start IS NULL, date_start, event_id", params
-        )
-        return [json.loads(r[0]) for r in rows]
+        return list(self.iter_events(EventFilters(country=country, since=since, until=until, event_type=event_type,
+                                                  actor=actor, status=status)))
 
     def event(self, event_id: str) -> dict:
         row = self.db.execute("SELECT data FROM events WHERE event_id = ?", (event_id,)).fetchone()
