@@ -1,4 +1,3 @@
-from datetime import datetime
 
 from strikelog.clean import clean
 from strikelog.config import Settings

@@ -7,9 +7,9 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, timedelta
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Optional, Union
 
@@ -18,8 +18,8 @@ from .config import Settings
 from .errors import EventNotFound, InputError, LedgerError
 from .extract import extract
 from .merge import Frame
+from .records import Article, BatchResult, Event, Mention, Problem, RawArticle
 from .resources import Lexicon, lexicon
-from .records import Article, BatchResult, Mention, Problem, RawArticle
 from .store import Store
 
 PathLike = Union[str, Path]
@@ -211,19 +211,18 @@ def _windows(days: list[date], length: int) -> list[tuple[date, date]]:
 
 def _refresh_responses(store: Store, event_id: str, lex: Lexicon) -> None:
     """Resolve an event's `responds_to` against the ledger as it now stands."""
-    event = export.from_contract(store.event(event_id))
-    targets = store.targets(event_id)
-    if targets is None:
+    def event_at(ref) -> Optional[Event]:
+        found = store.event_of_frame(ref)
+        return export.from_contract(store.event(found)) if found else None
+
+    def earlier(event: Event) -> list[Event]:
         if event.when.start is None:
-            found: list[str] = []
-        else:
-            since = _days_after(event.when.start, -merge.RESPONSE_WINDOW_DAYS)
-            pool = [export.from_contract(o) for o in store.events_between(since, event.when.start.isoformat())]
-            found = merge.ledger_answer(event, [o for o in pool if o.event_id != event_id], lex)
-    else:
-        ids = dict.fromkeys(e for e in map(store.event_of_frame, targets) if e)
-        found = merge.accepted_targets(event, [export.from_contract(store.event(i)) for i in ids if i != event_id], lex)
-    store.set_responds_to(event_id, found)
+            return []
+        since = _days_after(event.when.start, -merge.RESPONSE_WINDOW_DAYS)
+        return [export.from_contract(o) for o in store.events_between(since, event.when.start.isoformat())]
+
+    event = export.from_contract(store.event(event_id))
+    store.set_responds_to(event_id, merge.responses_of(event, store.targets(event_id), event_at, earlier, lex))
 
 
 def gazetteer(settings: Optional[Settings] = None) -> place.Gazetteer:

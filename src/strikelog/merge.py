@@ -14,12 +14,13 @@ import hashlib
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Optional
 
 from .place import distance_km
-from .records import Claim, Count, DateRange, Event, Evidence, Location, Mention
+from .records import Count, DateRange, Event, Evidence, Location, Mention
 from .resources import Lexicon, lexicon
 
 GENERIC_ACTORS = ("unidentified armed group",)
@@ -554,11 +555,7 @@ def merge_articles(articles: list[ArticleFrames], lex: Optional[Lexicon] = None,
     events = [build_event(g, frames, by_article, lex) for g in groups]
     event_of = {ref: e for e in events for ref in e.members}
     for event in events:
-        targets = link_targets(event, frames, lex)
-        if targets is None:
-            event.responds_to = ledger_answer(event, events, lex)
-        else:
-            event.responds_to = accepted_targets(event, [event_of[t] for t in targets if t in event_of], lex)
+        event.responds_to = responses_of(event, link_targets(event, frames, lex), event_of.get, lambda e: events, lex)
     return sorted(events, key=lambda e: (e.when.start.isoformat() if e.when.start else "9999", e.event_id))
 
 
@@ -718,11 +715,20 @@ def link_targets(event: Event, frames: dict, lex: Lexicon) -> Optional[list]:
     return None if any(frames[ref].answers for ref in event.members) else []
 
 
+def responses_of(event: Event, targets: Optional[list], event_at: Callable[[FrameRef], Optional[Event]],
+                 earlier: Callable[[Event], Iterable[Event]], lex: Lexicon) -> list[str]:
+    """The ids of the events `event` answers: those holding the frames its reports name (`targets`,
+    from `link_targets`), or, when they name none (None), its answer among `earlier(event)`."""
+    if targets is None:
+        return ledger_answer(event, earlier(event), lex)
+    return accepted_targets(event, [e for e in map(event_at, targets) if e is not None], lex)
+
+
 def accepted_targets(event: Event, targets: list[Event], lex: Lexicon) -> list[str]:
     """A response comes from the other side and not before what it answers."""
     out: list[str] = []
     for target in targets:
-        if target is event or target.event_id in out:
+        if target.event_id == event.event_id or target.event_id in out:
             continue
         if event.actor1 and actor_relation(target.actor1, event.actor1, lex) == "same":
             continue
@@ -739,7 +745,7 @@ def ledger_answer(event: Event, candidates, lex: Lexicon) -> list[str]:
         return []
     best = None
     for other in candidates:
-        if other is event or other.status != "reported" or other.when.start is None:
+        if other.event_id == event.event_id or other.status != "reported" or other.when.start is None:
             continue
         gap = (event.when.start - other.when.start).days
         if not 0 <= gap <= RESPONSE_WINDOW_DAYS or not _reversed_sides(event, other, lex):
