@@ -139,8 +139,7 @@ def assign_events(store: Store, lex: Optional[Lexicon] = None) -> int:
         work.expand(store.pending_frames())
         if not work.frames:
             return 0
-        decisions = store.decisions_for(set(work.frames))
-        groups = merge.cluster_frames(work.frames, work.candidates.__getitem__, decisions, lex)
+        groups = merge.cluster_frames(work.frames, work.candidates.__getitem__, work.decisions, lex)
         articles = {a: work.article(a) for a in sorted({ref[0] for ref in work.frames})}
         events = [merge.build_event(g, work.frames, articles, lex) for g in groups]
         old_ids = {e for e in map(store.event_of_frame, work.frames) if e}
@@ -166,6 +165,8 @@ class _Neighbourhood:
         self.candidates: dict = {}
         self.articles: dict[str, merge.ArticleFrames] = {}
         self.seen: dict = {}  # frames read while looking, taken or not
+        self.decisions = merge.Decisions()  # those touching the articles of the frames taken
+        self.decided: set[str] = set()
 
     def frame(self, ref) -> Frame:
         if ref not in self.seen:
@@ -177,6 +178,15 @@ class _Neighbourhood:
             self.articles[article_id] = self.store.article_frames(article_id)
         return self.articles[article_id]
 
+    def decisions_touching(self, article_id: str) -> merge.Decisions:
+        """All decisions read so far, with those touching this article's frames added once."""
+        if article_id not in self.decided:
+            self.decided.add(article_id)
+            found = self.store.decisions_for(article_id)
+            self.decisions.together += [d for d in found.together if d not in self.decisions.together]
+            self.decisions.apart += [d for d in found.apart if d not in self.decisions.apart]
+        return self.decisions
+
     def expand(self, seeds) -> None:
         queue = list(seeds)
         while queue:
@@ -186,7 +196,7 @@ class _Neighbourhood:
             frame = self.frames[ref] = self.frame(ref)
             near = self.store.frames_filed_under(*merge.probe_keys(frame)) - {ref}
             linked = {c for c in near if merge.qualifies(frame, self.frame(c), self.lex) is not None}
-            partners = self.store.decisions_for({ref}).partners(ref)
+            partners = self.decisions_touching(ref[0]).partners(ref)
             self.candidates[ref] = linked | partners
             event_id = self.store.event_of_frame(ref)
             mates = self.store.members(event_id) if event_id else []

@@ -365,17 +365,16 @@ class Store:
     def _frame_sentence(self, ref: tuple[str, int]) -> str:
         return self.db.execute("SELECT sentence FROM frames WHERE article_id = ? AND idx = ?", ref).fetchone()[0]
 
-    def decisions_for(self, refs: set[tuple[str, int]]) -> Decisions:
-        """The decisions touching these frames, with both ends resolved to current frames (a decision
-        whose sentence is gone from an updated article no longer applies)."""
+    def decisions_for(self, article_id: str) -> Decisions:
+        """The decisions touching this article's frames, with both ends resolved to current frames
+        (a decision whose sentence is gone from an updated article no longer applies)."""
         out = Decisions()
-        for article in sorted({a for a, _ in refs}):
-            for kind, aa, sa, ba, sb in self.db.execute(
-                "SELECT kind, a_article, a_sentence, b_article, b_sentence FROM decisions"
-                " WHERE a_article = ? OR b_article = ? ORDER BY id", (article, article)).fetchall():
-                a, b = self._frame_with(aa, sa), self._frame_with(ba, sb)
-                if a and b:
-                    (out.together if kind == "together" else out.apart).append((a, b))
+        for kind, aa, sa, ba, sb in self.db.execute(
+            "SELECT kind, a_article, a_sentence, b_article, b_sentence FROM decisions"
+            " WHERE a_article = ? OR b_article = ? ORDER BY id", (article_id, article_id)).fetchall():
+            a, b = self._frame_with(aa, sa), self._frame_with(ba, sb)
+            if a and b:
+                (out.together if kind == "together" else out.apart).append((a, b))
         out.together = list(dict.fromkeys(out.together))
         out.apart = list(dict.fromkeys(out.apart))
         return out
