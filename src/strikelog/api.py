@@ -13,26 +13,18 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Optional, Union
 
-from . import clean, export, ingest, language, merge, place, time
+from . import export, ingest, merge, place
 from .config import Settings
 from .errors import EventNotFound, InputError, LedgerError
-from .extract import extract
 from .merge import Frame
-from .records import Article, BatchResult, Event, Mention, Problem, RawArticle
+from .pipeline import ArticleResult, analyse  # noqa: F401 (analyse: part of the library API)
+from .records import BatchResult, Event, Problem, RawArticle
 from .resources import Lexicon, lexicon
 from .store import Store
+from .workers import analyse_all, chunked
 
 PathLike = Union[str, Path]
 Progress = Callable[[int], None]
-
-
-@dataclass
-class ArticleResult:
-    """One article after the per-article stages: its mentions and its events before merging."""
-
-    article: Article
-    mentions: list[Mention]
-    frames: list[Frame]
 
 
 @dataclass
@@ -44,27 +36,9 @@ class IngestReport:
     events: int = 0
 
 
-def analyse(raws: Iterable[RawArticle], settings: Settings, on_problem: Callable[[Problem], None]) -> Iterator[ArticleResult]:
-    """Per-article stages: clean -> language -> extract -> time -> place -> cluster."""
-    resolver = place.PlaceResolver(place.gazetteer_at(str(settings.gazetteer)))
-    for parsed in language.parse(_cleaned(raws, on_problem), settings.model, settings.batch_size):
-        mentions = extract(parsed)
-        mentions = time.resolve(mentions, parsed.article.anchor)
-        mentions = resolver.resolve(mentions)
-        yield ArticleResult(parsed.article, mentions, merge.cluster_article(mentions))
-
-
 def _article_frames(result: ArticleResult) -> merge.ArticleFrames:
     anchor = result.article.anchor
     return merge.ArticleFrames(result.article.id, result.frames, result.mentions, anchor.moment if anchor else None)
-
-
-def _cleaned(raws: Iterable[RawArticle], on_problem: Callable[[Problem], None]) -> Iterator[Article]:
-    for raw in raws:
-        try:
-            yield clean.clean(raw)
-        except InputError as err:
-            on_problem(Problem(err.path, err.reason))
 
 
 def extract_paths(
@@ -81,7 +55,7 @@ def extract_paths(
             on_problem(problem)
 
     results = []
-    for result in analyse(ingest.read_articles(paths, report, settings.max_file_bytes), settings, report):
+    for result in analyse_all(ingest.read_articles(paths, report, settings.max_file_bytes), settings, report):
         results.append(result)
         if progress:
             progress(1)
@@ -103,29 +77,42 @@ def ingest_paths(
             on_problem(p)
 
     with Store(db) as store:
-        fresh = _new_or_changed(ingest.read_articles(paths, problem, settings.max_file_bytes), store, report, progress)
-        for result in analyse(fresh, settings, problem):
-            store.save_article(result.article, result.mentions, result.frames)
+        raws = ingest.read_articles(paths, problem, settings.max_file_bytes)
+        fresh = _new_or_changed(raws, store, report, progress, settings.write_batch)
+        for batch in chunked(analyse_all(fresh, settings, problem), settings.write_batch):
+            save_results(store, batch)
             if progress:
-                progress(1)
+                progress(len(batch))
         assign_events(store)
         report.events = store.count_events()
     return report
 
 
-def _new_or_changed(raws: Iterable[RawArticle], store: Store, report: IngestReport, progress: Optional[Progress]) -> Iterator[RawArticle]:
-    for raw in raws:
-        known = store.article_hash(raw.id)
-        if known == raw.content_hash:
-            report.unchanged += 1
-            if progress:
-                progress(1)
-            continue
-        if known is None:
-            report.added += 1
-        else:
-            report.updated += 1
-        yield raw
+def save_results(store: Store, results: list[ArticleResult]) -> None:
+    """Save analysed articles in one transaction, in the order given."""
+    with store.transaction():
+        for result in results:
+            store.save_article(result.article, result.mentions, result.frames)
+
+
+def _new_or_changed(
+    raws: Iterable[RawArticle], store: Store, report: IngestReport, progress: Optional[Progress], batch: int,
+) -> Iterator[RawArticle]:
+    """The articles whose content hash differs from the stored one (or that are not stored yet),
+    looked up `batch` articles per query. Nothing else is loaded: when nothing is new, nothing is parsed."""
+    for chunk in chunked(raws, batch):
+        known = store.article_hashes([raw.id for raw in chunk])
+        for raw in chunk:
+            if known.get(raw.id) == raw.content_hash:
+                report.unchanged += 1
+                if progress:
+                    progress(1)
+                continue
+            if raw.id in known:
+                report.updated += 1
+            else:
+                report.added += 1
+            yield raw
 
 
 def assign_events(store: Store, lex: Optional[Lexicon] = None) -> int:

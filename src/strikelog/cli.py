@@ -23,6 +23,17 @@ def db_option(func):
     )(func)
 
 
+def workers_option(func):
+    return click.option(
+        "--workers", type=click.IntRange(min=1), envvar="STRIKELOG_WORKERS",
+        help="Processes running the per-article stages (default: the cores available).",
+    )(func)
+
+
+def _settings(workers: Optional[int]) -> Settings:
+    return Settings(workers=workers) if workers else Settings()
+
+
 def quiet_option(func):
     return click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")(func)
 
@@ -59,8 +70,9 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(export.FORMATS), default="jsonl", show_default=True)
+@workers_option
 @quiet_option
-def extract(paths: tuple[Path, ...], fmt: str, quiet: bool) -> None:
+def extract(paths: tuple[Path, ...], fmt: str, workers: Optional[int], quiet: bool) -> None:
     """Read articles (files or folders) as one batch and print its canonical events.
 
     Example:
@@ -68,7 +80,7 @@ def extract(paths: tuple[Path, ...], fmt: str, quiet: bool) -> None:
         strikelog extract reports/ --format jsonl > events.jsonl
     """
     progress = _Progress(quiet, "extracting")
-    result = _run(api.extract_paths, paths, Settings(), on_problem=api.print_problem, progress=progress)
+    result = _run(api.extract_paths, paths, _settings(workers), on_problem=api.print_problem, progress=progress)
     progress.close()
     if not result.articles:
         raise click.ClickException("no article could be read from the given paths")
@@ -80,8 +92,9 @@ def extract(paths: tuple[Path, ...], fmt: str, quiet: bool) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
+@workers_option
 @quiet_option
-def ingest(paths: tuple[Path, ...], db: Path, quiet: bool) -> None:
+def ingest(paths: tuple[Path, ...], db: Path, workers: Optional[int], quiet: bool) -> None:
     """Add articles to the ledger database. Unchanged articles are skipped; an updated
     article replaces its earlier version.
 
@@ -90,7 +103,7 @@ def ingest(paths: tuple[Path, ...], db: Path, quiet: bool) -> None:
         strikelog ingest reports/ --db ledger.db
     """
     progress = _Progress(quiet, "ingesting")
-    report = _run(api.ingest_paths, paths, db, Settings(), on_problem=api.print_problem, progress=progress)
+    report = _run(api.ingest_paths, paths, db, _settings(workers), on_problem=api.print_problem, progress=progress)
     progress.close()
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "

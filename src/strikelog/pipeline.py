@@ -1,0 +1,51 @@
+"""The per-article stages in order: RawArticle -> clean -> language -> extract -> time -> place -> cluster.
+
+Each article is analysed on its own (nothing here looks across articles), so articles can be
+analysed anywhere: in this process, in a pool of worker processes (`workers`) or on a Dask cluster
+(`distributed`); merging across articles happens afterwards, in input order.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+from . import clean, language, merge, place, time
+from .config import Settings
+from .errors import InputError
+from .extract import extract
+from .merge import Frame
+from .records import Article, Mention, Problem, RawArticle
+
+
+@dataclass
+class ArticleResult:
+    """One article after the per-article stages: its mentions and its events before merging."""
+
+    article: Article
+    mentions: list[Mention]
+    frames: list[Frame]
+
+
+def analyse(raws: Iterable[RawArticle], settings: Settings, on_problem: Callable[[Problem], None]) -> Iterator[ArticleResult]:
+    """Per-article stages: clean -> language -> extract -> time -> place -> cluster."""
+    for parsed in language.parse(_cleaned(raws, on_problem), settings.model, settings.batch_size):
+        mentions = extract(parsed)
+        mentions = time.resolve(mentions, parsed.article.anchor)
+        mentions = resolver(str(settings.gazetteer)).resolve(mentions)
+        yield ArticleResult(parsed.article, mentions, merge.cluster_article(mentions))
+
+
+@lru_cache(maxsize=4)
+def resolver(gazetteer: str) -> place.PlaceResolver:
+    """One place resolver per gazetteer per process."""
+    return place.PlaceResolver(place.gazetteer_at(gazetteer))
+
+
+def _cleaned(raws: Iterable[RawArticle], on_problem: Callable[[Problem], None]) -> Iterator[Article]:
+    for raw in raws:
+        try:
+            yield clean.clean(raw)
+        except InputError as err:
+            on_problem(Problem(err.path, err.reason))

@@ -1,0 +1,76 @@
+"""The per-article stages on every core: a pool of worker processes, results in input order.
+
+The parent streams the input in chunks of `Settings.chunk_size` articles and keeps at most two
+chunks per worker in flight, so memory stays bounded whatever the size of the input. Each worker
+loads the language model, the dictionary tagger and the gazetteer once (at start) and runs
+`pipeline.analyse` on the chunks it is given. The parent hands results on chunk by chunk in the
+order the articles came in, so merging and saving see exactly what a single process would have
+produced. An input that fits in one chunk is analysed in this process: no pool to start.
+"""
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Callable
+
+from . import language, place
+from .config import Settings
+from .pipeline import ArticleResult, analyse, resolver
+from .records import Problem, RawArticle
+
+IN_FLIGHT_PER_WORKER = 2
+
+
+def analyse_all(
+    raws: Iterable[RawArticle], settings: Settings, on_problem: Callable[[Problem], None],
+) -> Iterator[ArticleResult]:
+    """`pipeline.analyse` over `settings.workers` processes; results in input order."""
+    chunks = chunked(raws, settings.chunk_size)
+    head = list(itertools.islice(chunks, 2))
+    if settings.workers <= 1 or len(head) < 2:
+        yield from analyse(itertools.chain.from_iterable(itertools.chain(head, chunks)), settings, on_problem)
+        return
+    place.gazetteer_at(str(settings.gazetteer))  # built here, once, rather than by every worker at once
+    context = multiprocessing.get_context("spawn")  # no state inherited from the parent: same in every worker
+    with ProcessPoolExecutor(settings.workers, mp_context=context, initializer=_start_worker,
+                             initargs=(settings,)) as pool:
+        in_flight: deque[Future] = deque()
+        try:
+            for chunk in itertools.chain(head, chunks):
+                in_flight.append(pool.submit(_analyse_chunk, chunk, settings))
+                if len(in_flight) >= IN_FLIGHT_PER_WORKER * settings.workers:
+                    yield from _delivered(in_flight.popleft(), on_problem)
+            while in_flight:
+                yield from _delivered(in_flight.popleft(), on_problem)
+        finally:
+            for future in in_flight:
+                future.cancel()
+
+
+def chunked(items: Iterable, size: int) -> Iterator[list]:
+    """Consecutive lists of `size` items (the last one shorter), read lazily."""
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _delivered(future: Future, on_problem: Callable[[Problem], None]) -> list[ArticleResult]:
+    results, problems = future.result()
+    for problem in problems:
+        on_problem(problem)
+    return results
+
+
+def _start_worker(settings: Settings) -> None:
+    """Load what every article needs once per worker process."""
+    language.load_model(settings.model)
+    language.tagger_for(settings.model)
+    resolver(str(settings.gazetteer))
+
+
+def _analyse_chunk(raws: list[RawArticle], settings: Settings) -> tuple[list[ArticleResult], list[Problem]]:
+    problems: list[Problem] = []
+    return list(analyse(raws, settings, problems.append)), problems
