@@ -10,7 +10,8 @@ both pay for starting Python and loading the model:
 (c) the same ingest again: every article unchanged, skipped by content hash (timed in-process,
     without the interpreter's start; the run must not load spaCy at all).
 
-Articles per second of (a) and (b), the ratio b/a, and the peak memory of each run: the largest sum
+Articles per second of (a) and (b), the ratio b/a, the CPU time per article of each (user + system
+of the whole process tree: a figure that other load on the machine does not move), and the peak memory of each run: the largest sum
 of the resident set sizes of the process and all its descendants, sampled every 0.1 s with psutil
 (so a short-lived peak between samples can be missed; the kernel's ru_maxrss of the largest single
 process is printed beside it).
@@ -67,8 +68,10 @@ def write_cleaned(corpus: Path, out: Path) -> int:
     return articles
 
 
-def measured(command: list[str]) -> tuple[float, float]:
-    """Run a command; its wall time in seconds and its process tree's peak resident memory in bytes."""
+def measured(command: list[str]) -> tuple[float, float, float]:
+    """Run a command; its wall time in seconds, its process tree's peak resident memory in bytes and
+    the CPU seconds (user + system) of the whole tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = psutil.Popen(command)
     peak = 0
@@ -81,7 +84,9 @@ def measured(command: list[str]) -> tuple[float, float]:
         time.sleep(0.1)
     if proc.returncode:
         raise SystemExit(f"{' '.join(command)} failed with status {proc.returncode}")
-    return time.perf_counter() - start, peak
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, peak, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def skip_rate(corpus: Path, db: Path, workers: int) -> tuple[float, int]:
@@ -116,8 +121,8 @@ def main() -> None:
         write_corpus(corpus, args.n, args.seed)
         articles = write_cleaned(corpus, texts)
         strikelog = str(Path(sys.executable).with_name("strikelog"))
-        base_s, base_mem = measured([sys.executable, __file__, "--bare", str(texts), str(args.workers)])
-        ours_s, ours_mem = measured([strikelog, "ingest", str(corpus), "--db", str(db),
+        base_s, base_mem, base_cpu = measured([sys.executable, __file__, "--bare", str(texts), str(args.workers)])
+        ours_s, ours_mem, ours_cpu = measured([strikelog, "ingest", str(corpus), "--db", str(db),
                                      "--workers", str(args.workers), "-q"])
         skipped_per_s, skipped = skip_rate(corpus, db, args.workers)
     largest_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
@@ -127,6 +132,9 @@ def main() -> None:
     print(f"(a) bare nlp.pipe : {base_s:7.1f} s  {a:7.1f} articles/s  peak {base_mem / 2**20:6.0f} MiB (process tree)")
     print(f"(b) ingest        : {ours_s:7.1f} s  {b:7.1f} articles/s  peak {ours_mem / 2**20:6.0f} MiB (process tree)")
     print(f"ratio b/a         : {b / a:.2f}")
+    print(f"CPU per article   : (a) {base_cpu / articles * 1000:.1f} ms, (b) {ours_cpu / articles * 1000:.1f} ms "
+          f"(ratio a/b {base_cpu / ours_cpu:.2f}; unaffected by other load on the machine)")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     print(f"(c) re-ingest     : {skipped} unchanged articles skipped at {skipped_per_s:,.0f} articles/s (spaCy not loaded)")
     print(f"largest single process (ru_maxrss): {largest_child / 2**20:.0f} MiB")
 
