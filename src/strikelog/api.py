@@ -11,19 +11,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable, Optional, Union
+from typing import Callable, Optional, TypeVar, Union
 
 from . import export, ingest, merge, place
 from .config import Settings
 from .errors import EventNotFound, InputError, LedgerError
 from .merge import Frame
 from .pipeline import ArticleResult, analyse  # noqa: F401 (analyse: part of the library API)
-from .records import BatchResult, Event, Problem, RawArticle
+from .records import Article, BatchResult, Event, Problem, RawArticle
 from .resources import Lexicon, lexicon
 from .store import Store
 from .workers import analyse_all, chunked
 
 PathLike = Union[str, Path]
+T = TypeVar("T")
 Progress = Callable[[int], None]
 
 
@@ -78,7 +79,7 @@ def ingest_paths(
 
     with Store(db) as store:
         raws = ingest.read_articles(paths, problem, settings.max_file_bytes)
-        fresh = _new_or_changed(raws, store, report, progress, settings.write_batch)
+        fresh = new_or_changed(raws, store, report, progress, settings.write_batch)
         for batch in chunked(analyse_all(fresh, settings, problem), settings.write_batch):
             save_results(store, batch)
             if progress:
@@ -95,24 +96,27 @@ def save_results(store: Store, results: list[ArticleResult]) -> None:
             store.save_article(result.article, result.mentions, result.frames)
 
 
-def _new_or_changed(
-    raws: Iterable[RawArticle], store: Store, report: IngestReport, progress: Optional[Progress], batch: int,
-) -> Iterator[RawArticle]:
-    """The articles whose content hash differs from the stored one (or that are not stored yet),
-    looked up `batch` articles per query. Nothing else is loaded: when nothing is new, nothing is parsed."""
-    for chunk in chunked(raws, batch):
-        known = store.article_hashes([raw.id for raw in chunk])
-        for raw in chunk:
-            if known.get(raw.id) == raw.content_hash:
+def new_or_changed(
+    items: Iterable[T], store: Store, report: IngestReport, progress: Optional[Progress], batch: int,
+    article: Callable[[T], Union[RawArticle, Article]] = lambda item: item,
+) -> Iterator[T]:
+    """The items whose article's content hash differs from the stored one (or that are not stored
+    yet), counted in `report`, looked up `batch` at a time in one query. Nothing else is loaded:
+    when nothing is new, nothing is parsed."""
+    for chunk in chunked(items, batch):
+        known = store.article_hashes([article(item).id for item in chunk])
+        for item in chunk:
+            ident, digest = article(item).id, article(item).content_hash
+            if known.get(ident) == digest:
                 report.unchanged += 1
                 if progress:
                     progress(1)
                 continue
-            if raw.id in known:
+            if ident in known:
                 report.updated += 1
             else:
                 report.added += 1
-            yield raw
+            yield item
 
 
 def assign_events(store: Store, lex: Optional[Lexicon] = None) -> int:

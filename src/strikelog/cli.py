@@ -93,17 +93,32 @@ def extract(paths: tuple[Path, ...], fmt: str, workers: Optional[int], quiet: bo
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
 @workers_option
+@click.option("--dask", "scheduler", metavar="ADDRESS",
+              help="Run the per-article stages on this Dask cluster (e.g. tcp://10.0.0.5:8786); needs --parquet.")
+@click.option("--parquet", type=click.Path(file_okay=False, path_type=Path),
+              help="With --dask: folder, seen by the workers and this machine, for the analysed articles as Parquet.")
 @quiet_option
-def ingest(paths: tuple[Path, ...], db: Path, workers: Optional[int], quiet: bool) -> None:
+def ingest(paths: tuple[Path, ...], db: Path, workers: Optional[int], scheduler: Optional[str],
+           parquet: Optional[Path], quiet: bool) -> None:
     """Add articles to the ledger database. Unchanged articles are skipped; an updated
     article replaces its earlier version.
 
     Example:
 
         strikelog ingest reports/ --db ledger.db
+
+        strikelog ingest crawl/*.warc.gz --dask tcp://scheduler:8786 --parquet /shared/run1 --db ledger.db
     """
     progress = _Progress(quiet, "ingesting")
-    report = _run(api.ingest_paths, paths, db, _settings(workers), on_problem=api.print_problem, progress=progress)
+    if scheduler:
+        if not parquet:
+            raise click.UsageError("--dask needs --parquet FOLDER (where the workers write the analysed articles)")
+        from .cluster import ingest_dask
+
+        report = _run(ingest_dask, paths, db, scheduler, parquet, _settings(workers), on_problem=api.print_problem,
+                      progress=progress)
+    else:
+        report = _run(api.ingest_paths, paths, db, _settings(workers), on_problem=api.print_problem, progress=progress)
     progress.close()
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "

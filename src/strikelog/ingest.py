@@ -1,7 +1,8 @@
 """Stage 1, ingest: paths on disk -> RawArticle records.
 
-Reads `.txt`, `.html`/`.htm` and `.jsonl` files (folders recursively) and the optional
-`NAME.meta.json` sidecar. A file that cannot be read becomes a Problem naming the file and the
+Reads `.txt`, `.html`/`.htm` and `.jsonl` files (folders recursively), the optional
+`NAME.meta.json` sidecar, and WARC files from a news crawl (`.warc`, `.warc.gz`: every HTML
+response record is an article, its URL its id; needs the `scale` extra for warcio). A file that cannot be read becomes a Problem naming the file and the
 reason; it never stops the batch.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .errors import InputError
 from .records import Problem, RawArticle
 
 ARTICLE_SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+WARC_SUFFIXES = (".warc", ".warc.gz")
 SIDECAR_SUFFIX = ".meta.json"
 ProblemSink = Callable[[Problem], None]
 
@@ -39,14 +41,21 @@ def discover(paths: Iterable[Union[str, Path]], on_problem: ProblemSink) -> list
             if _is_article_file(path):
                 found.append(path)
             else:
-                on_problem(Problem(str(path), "unsupported file type (expected .txt, .html, .htm or .jsonl)"))
+                on_problem(Problem(str(path), "unsupported file type (expected .txt, .html, .htm, .jsonl or .warc[.gz])"))
         else:
             on_problem(Problem(str(path), "no such file or folder"))
     return found
 
 
 def _is_article_file(path: Path) -> bool:
-    return path.suffix.lower() in ARTICLE_SUFFIXES and not path.name.endswith(SIDECAR_SUFFIX)
+    return file_format(path) is not None and not path.name.endswith(SIDECAR_SUFFIX)
+
+
+def file_format(path: Path) -> Optional[str]:
+    """"txt", "html", "jsonl" or "warc" by the file's name; None for anything else."""
+    if path.name.lower().endswith(WARC_SUFFIXES):
+        return "warc"
+    return ARTICLE_SUFFIXES.get(path.suffix.lower())
 
 
 def read_articles(
@@ -62,7 +71,10 @@ def read_articles(
 
 def read_file(path: Path, on_problem: ProblemSink, max_bytes: int = 20_000_000) -> Iterator[RawArticle]:
     """Read one article file (or, for .jsonl, every article line of it)."""
-    fmt = ARTICLE_SUFFIXES[path.suffix.lower()]
+    fmt = file_format(path)
+    if fmt == "warc":
+        yield from _read_warc(path, on_problem, max_bytes)
+        return
     text = read_text(path, max_bytes)
     if fmt == "jsonl":
         yield from _read_jsonl(path, text, on_problem)
@@ -156,6 +168,54 @@ def _article_from_json_line(line: str, where: str, path: str) -> Union[RawArticl
         content_hash=content_hash(body, meta),
         **meta,
     )
+
+
+def _read_warc(path: Path, on_problem: ProblemSink, max_bytes: int) -> Iterator[RawArticle]:
+    """Every HTML response record of a WARC file, streamed (a crawl's file is far larger than any
+    article; the size limit applies to each record). The capture date is not taken for the
+    publication date: the clean stage reads that from the page."""
+    try:
+        from warcio.archiveiterator import ArchiveIterator
+        from warcio.exceptions import ArchiveLoadFailed
+    except ImportError:
+        raise InputError(str(path), "reading WARC needs warcio: pip install 'strikelog[scale]'") from None
+    try:
+        with open(path, "rb") as stream:
+            for number, record in enumerate(ArchiveIterator(stream), start=1):
+                article = _article_from_warc_record(record, f"{path}:{number}", max_bytes)
+                if isinstance(article, Problem):
+                    on_problem(article)
+                elif article is not None:
+                    yield article
+    except OSError as err:
+        raise InputError(str(path), f"cannot read file ({err.strerror or err})") from None
+    except ArchiveLoadFailed as err:
+        raise InputError(str(path), f"malformed WARC ({err})") from None
+
+
+def _article_from_warc_record(record, where: str, max_bytes: int) -> Union[RawArticle, Problem, None]:
+    """An HTML response with status 200 becomes an article; other records are no articles."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    if record.http_headers.get_statuscode() != "200":
+        return None
+    content_type = record.http_headers.get_header("Content-Type") or ""
+    if "html" not in content_type.lower():
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    data = record.content_stream().read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return Problem(where, f"record too large (more than {max_bytes:,} bytes)")
+    charset = content_type.lower().partition("charset=")[2].split(";")[0].strip() or "utf-8"
+    try:
+        body = data.decode(charset, errors="replace")
+    except LookupError:
+        body = data.decode("utf-8", errors="replace")
+    if not url or not body.strip():
+        return Problem(where, "response without a URL or a body")
+    meta = {"url": url}
+    return RawArticle(id=url, path=where, fmt="warc", body=body, is_html=True,
+                      content_hash=content_hash(body, meta), url=url)
 
 
 def content_hash(text: str, meta: dict) -> str:

@@ -27,7 +27,7 @@ class RawArticle:
 
     id: str
     path: str
-    fmt: str  # "txt" | "html" | "jsonl"
+    fmt: str  # "txt" | "html" | "jsonl" | "warc"
     body: str  # plain text for txt/jsonl-text, HTML markup for html/jsonl-html
     is_html: bool
     content_hash: str

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 
 from .errors import ArticleNotFound, EventNotFound, LedgerError
 from .merge import ArticleFrames, Decisions, Frame, blocking_keys
-from .records import Article, Claim, Count, DateRange, Location, Mention, PlaceRef, TimeExpr
+from .records import Anchor, Article, Claim, Count, DateRange, Location, Mention, Paragraph, PlaceRef, TimeExpr
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -205,11 +205,11 @@ class Store:
             )
             self.db.executemany(
                 "INSERT INTO mentions VALUES (?, ?, ?)",
-                [(article.id, i, json.dumps(_plain(m))) for i, m in enumerate(mentions)],
+                [(article.id, i, json.dumps(plain(m))) for i, m in enumerate(mentions)],
             )
             self.db.executemany(
                 "INSERT INTO frames VALUES (?, ?, ?, ?)",
-                [(article.id, i, json.dumps(_plain(f)), mentions[f.mentions[0]].sentence) for i, f in enumerate(frames)],
+                [(article.id, i, json.dumps(plain(f)), mentions[f.mentions[0]].sentence) for i, f in enumerate(frames)],
             )
             self.db.executemany("INSERT INTO pending VALUES (?, ?)", [(article.id, i) for i in range(len(frames))])
             self.db.executemany(
@@ -536,7 +536,8 @@ class Store:
 
 
 # ---- (de)serialisation of stage records ---------------------------------------------------------------
-def _plain(obj: Any) -> Any:
+def plain(obj: Any) -> Any:
+    """A stage record as JSON-ready values (dates as ISO text, sets as sorted lists)."""
     return _dates_to_text(asdict(obj))
 
 
@@ -557,6 +558,17 @@ def _range(d: dict) -> DateRange:
         date.fromisoformat(d["start"]) if d["start"] else None,
         date.fromisoformat(d["end"]) if d["end"] else None,
         d["precision"], d.get("text", ""),
+    )
+
+
+def article_from(d: dict) -> Article:
+    """The inverse of `plain` for an Article."""
+    anchor = d["anchor"]
+    return Article(
+        id=d["id"], path=d["path"], content_hash=d["content_hash"], title=d["title"],
+        paragraphs=tuple(Paragraph(**p) for p in d["paragraphs"]),
+        anchor=Anchor(datetime.fromisoformat(anchor["moment"]), anchor["source"], anchor["text"]) if anchor else None,
+        url=d["url"], outlet=d["outlet"], dropped=tuple(d["dropped"]),
     )
 
 

@@ -1,0 +1,207 @@
+"""Beyond one machine: the per-article stages as Dask tasks, their results as partitioned Parquet,
+then one merge into the ledger (docs/scale.md).
+
+Step 1, `analyse_to_parquet`: the input is cut into partitions in the order `ingest.discover`
+gives (each .jsonl or WARC file is one partition; loose .txt/.html files are grouped
+`FILES_PER_PARTITION` at a time) and each partition becomes one Dask task. The task reads its own
+files on the worker (so the input never passes through the client: workers must see the same
+paths, e.g. a shared filesystem), runs `pipeline.analyse` with the model loaded once per worker
+process, and writes `part-NNNNN.parquet` (one row per article, schema `PARQUET_SCHEMA`).
+
+Step 2, `merge_parquet`: the parts are read back in partition order and each article is saved
+to the ledger exactly as `ingest_paths` saves it (an unchanged article skipped by content hash),
+then `assign_events` merges the new frames with the single-machine blocking. The ledger is
+therefore the one `strikelog ingest` gives on the same input.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional, Union
+
+from . import ingest
+from .api import IngestReport, PathLike, Progress, assign_events, new_or_changed, save_results
+from .config import Settings
+from .pipeline import ArticleResult, analyse
+from .records import Problem
+from .store import Store, article_from, frame_from, mention_from, plain
+from .workers import chunked
+
+FILES_PER_PARTITION = 256
+ROWS_PER_GROUP = 256
+PART_GLOB = "part-*.parquet"
+
+
+def _schema():
+    import pyarrow as pa
+
+    return pa.schema([
+        ("position", pa.int64()),  # the article's place in its partition (input order)
+        ("article_id", pa.string()),
+        ("content_hash", pa.string()),
+        ("published", pa.string()),  # the article's anchor time, ISO 8601, or null
+        ("article", pa.string()),  # JSON: the cleaned Article (paragraphs, anchor, dropped debris)
+        ("mentions", pa.string()),  # JSON array: the article's Mentions after time and place
+        ("frames", pa.string()),  # JSON array: its events before cross-article merging (Frames)
+    ])
+
+
+@dataclass(frozen=True)
+class Partition:
+    """Files analysed by one task, in input order."""
+
+    index: int
+    paths: tuple[str, ...]
+
+    @property
+    def parquet_name(self) -> str:
+        return f"part-{self.index:05d}.parquet"
+
+
+@dataclass
+class PartitionReport:
+    """What a task sends back to the client: where it wrote, how many articles, and what it skipped."""
+
+    index: int
+    parquet: str
+    articles: int
+    problems: list[Problem]
+
+
+def partitions(paths: Iterable[PathLike], on_problem: Callable[[Problem], None],
+               files_per_partition: int = FILES_PER_PARTITION) -> list[Partition]:
+    """The input cut into partitions, in the order a single-machine ingest reads it."""
+    groups: list[tuple[str, ...]] = []
+    loose: list[str] = []
+    for path in ingest.discover(paths, on_problem):
+        if ingest.file_format(path) in ("jsonl", "warc"):
+            if loose:
+                groups.append(tuple(loose))
+                loose = []
+            groups.append((str(path),))
+        else:
+            loose.append(str(path))
+            if len(loose) == files_per_partition:
+                groups.append(tuple(loose))
+                loose = []
+    if loose:
+        groups.append(tuple(loose))
+    return [Partition(index, group) for index, group in enumerate(groups)]
+
+
+def analyse_partition(partition: Partition, settings: Settings, out_dir: str) -> PartitionReport:
+    """One Dask task: read the partition's files, analyse each article, write its Parquet part."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    problems: list[Problem] = []
+    raws = ingest.read_articles([Path(p) for p in partition.paths], problems.append, settings.max_file_bytes)
+    target = Path(out_dir) / partition.parquet_name
+    count = 0
+    schema = _schema()
+    with pq.ParquetWriter(target, schema) as writer:
+        rows: list[dict] = []
+        for result in analyse(raws, settings, problems.append):
+            rows.append(_row(count, result))
+            count += 1
+            if len(rows) == ROWS_PER_GROUP:
+                writer.write_table(pa.Table.from_pylist(rows, schema))
+                rows = []
+        writer.write_table(pa.Table.from_pylist(rows, schema))
+    return PartitionReport(partition.index, str(target), count, problems)
+
+
+def _row(position: int, result: ArticleResult) -> dict[str, Any]:
+    article = result.article
+    return {
+        "position": position, "article_id": article.id, "content_hash": article.content_hash,
+        "published": article.anchor.moment.isoformat() if article.anchor else None,
+        "article": json.dumps(plain(article)),
+        "mentions": json.dumps([plain(m) for m in result.mentions]),
+        "frames": json.dumps([plain(f) for f in result.frames]),
+    }
+
+
+def _result(row: dict[str, Any]) -> ArticleResult:
+    return ArticleResult(article_from(json.loads(row["article"])),
+                         [mention_from(m) for m in json.loads(row["mentions"])],
+                         [frame_from(f) for f in json.loads(row["frames"])])
+
+
+def read_parquet(parts: Iterable[PathLike], batch: int = ROWS_PER_GROUP) -> Iterator[ArticleResult]:
+    """The analysed articles of these Parquet parts, in the order given, streamed by row group."""
+    import pyarrow.parquet as pq
+
+    for part in parts:
+        for records in pq.ParquetFile(part).iter_batches(batch_size=batch):
+            yield from map(_result, records.to_pylist())
+
+
+def analyse_to_parquet(
+    paths: Iterable[PathLike], scheduler: Union[str, Any], out_dir: PathLike, settings: Optional[Settings] = None,
+    on_problem: Optional[Callable[[Problem], None]] = None, progress: Optional[Progress] = None,
+) -> list[PartitionReport]:
+    """Step 1: analyse every article under `paths` on the Dask cluster at `scheduler` (an address
+    such as tcp://host:8786, or a distributed.Client) into Parquet parts under `out_dir`.
+    Returns the partitions' reports in input order; problems are passed to `on_problem` in that order."""
+    from distributed import Client, as_completed
+
+    settings = settings or Settings()
+    sink = on_problem or (lambda p: None)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob(PART_GLOB):
+        stale.unlink()
+    parts = partitions(paths, sink)
+    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        futures = client.map(analyse_partition, parts, settings=settings, out_dir=str(out.resolve()), pure=False)
+        for done in as_completed(futures):
+            if progress:
+                progress(done.result().articles)
+        reports = client.gather(futures)
+    finally:
+        if client is not scheduler:
+            client.close()
+    for report in reports:
+        for problem in report.problems:
+            sink(problem)
+    return reports
+
+
+def merge_parquet(
+    parts: Iterable[PathLike], db: PathLike, settings: Optional[Settings] = None,
+    report: Optional[IngestReport] = None, progress: Optional[Progress] = None,
+) -> IngestReport:
+    """Step 2: save the analysed articles of these Parquet parts (in the order given) to the
+    ledger at `db` as `ingest_paths` would, skipping unchanged ones, and merge them into its events."""
+    settings = settings or Settings()
+    report = report or IngestReport()
+    with Store(db) as store:
+        fresh = new_or_changed(read_parquet(parts), store, report, None, settings.write_batch, lambda r: r.article)
+        for batch in chunked(fresh, settings.write_batch):
+            save_results(store, batch)
+            if progress:
+                progress(len(batch))
+        assign_events(store)
+        report.events = store.count_events()
+    return report
+
+
+def ingest_dask(
+    paths: Iterable[PathLike], db: PathLike, scheduler: Union[str, Any], parquet_dir: PathLike,
+    settings: Optional[Settings] = None, on_problem: Optional[Callable[[Problem], None]] = None,
+    progress: Optional[Progress] = None,
+) -> IngestReport:
+    """`ingest_paths` on a Dask cluster: step 1 on the workers, then step 2 into the ledger at `db`."""
+    report = IngestReport()
+
+    def problem(p: Problem) -> None:
+        report.problems.append(p)
+        if on_problem:
+            on_problem(p)
+
+    reports = analyse_to_parquet(paths, scheduler, parquet_dir, settings, problem, progress)
+    return merge_parquet([r.parquet for r in reports], db, settings, report)
