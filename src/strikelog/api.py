@@ -47,7 +47,8 @@ class IngestReport:
 def analyse(raws: Iterable[RawArticle], settings: Settings, on_problem: Callable[[Problem], None]) -> Iterator[ArticleResult]:
     """Per-article stages: clean -> language -> extract -> time -> place -> cluster."""
     resolver = place.PlaceResolver(place.gazetteer_at(str(settings.gazetteer)))
-    for parsed in language.parse(_cleaned(raws, on_problem), settings.model, settings.batch_size):
+    articles = _cleaned(raws, settings.max_article_chars, on_problem)
+    for parsed in language.parse(articles, settings.model, settings.batch_size):
         mentions = extract(parsed)
         mentions = time.resolve(mentions, parsed.article.anchor)
         mentions = resolver.resolve(mentions)
@@ -59,10 +60,10 @@ def _article_frames(result: ArticleResult) -> merge.ArticleFrames:
     return merge.ArticleFrames(result.article.id, result.frames, result.mentions, anchor.moment if anchor else None)
 
 
-def _cleaned(raws: Iterable[RawArticle], on_problem: Callable[[Problem], None]) -> Iterator[Article]:
+def _cleaned(raws: Iterable[RawArticle], max_chars: int, on_problem: Callable[[Problem], None]) -> Iterator[Article]:
     for raw in raws:
         try:
-            yield clean.clean(raw)
+            yield clean.clean(raw, max_chars)
         except InputError as err:
             on_problem(Problem(err.path, err.reason))
 
@@ -105,6 +106,10 @@ def ingest_paths(
     with Store(db) as store:
         fresh = _new_or_changed(ingest.read_articles(paths, problem, settings.max_file_bytes), store, report, progress)
         for result in analyse(fresh, settings, problem):
+            if store.article_hash(result.article.id) is None:
+                report.added += 1
+            else:
+                report.updated += 1
             store.save_article(result.article, result.mentions, result.frames)
             if progress:
                 progress(1)
@@ -114,17 +119,13 @@ def ingest_paths(
 
 
 def _new_or_changed(raws: Iterable[RawArticle], store: Store, report: IngestReport, progress: Optional[Progress]) -> Iterator[RawArticle]:
+    """The articles not yet in the ledger with this content; the others are counted as unchanged."""
     for raw in raws:
-        known = store.article_hash(raw.id)
-        if known == raw.content_hash:
+        if store.article_hash(raw.id) == raw.content_hash:
             report.unchanged += 1
             if progress:
                 progress(1)
             continue
-        if known is None:
-            report.added += 1
-        else:
-            report.updated += 1
         yield raw
 
 

@@ -190,6 +190,21 @@ class Store:
         finally:
             self._depth = 0
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: every query inside sees the ledger as of its start, however many
+        writes other processes commit meanwhile (WAL readers never wait for writers)."""
+        if self._depth:
+            yield
+            return
+        self.db.execute("BEGIN")
+        self._depth = 1
+        try:
+            yield
+        finally:
+            self._depth = 0
+            self.db.execute("COMMIT")
+
     def _begin(self) -> None:
         try:
             self.db.execute("BEGIN IMMEDIATE")
