@@ -81,7 +81,7 @@ def ingest_paths(
         raws = ingest.read_articles(paths, problem, settings.max_file_bytes)
         fresh = new_or_changed(raws, store, report, progress, settings.write_batch)
         for batch in chunked(analyse_all(fresh, settings, problem), settings.write_batch):
-            save_results(store, batch)
+            save_results(store, batch, report)
             if progress:
                 progress(len(batch))
         assign_events(store)
@@ -89,10 +89,17 @@ def ingest_paths(
     return report
 
 
-def save_results(store: Store, results: list[ArticleResult]) -> None:
-    """Save analysed articles in one transaction, in the order given."""
+def save_results(store: Store, results: list[ArticleResult], report: IngestReport) -> None:
+    """Save analysed articles in one transaction, in the order given, counting each as added or
+    updated (only what is saved is counted: an article the clean stage refused is not)."""
     with store.transaction():
+        stored = set(store.article_hashes([r.article.id for r in results]))
         for result in results:
+            if result.article.id in stored:
+                report.updated += 1
+            else:
+                report.added += 1
+                stored.add(result.article.id)
             store.save_article(result.article, result.mentions, result.frames)
 
 
@@ -101,21 +108,16 @@ def new_or_changed(
     article: Callable[[T], Union[RawArticle, Article]] = lambda item: item,
 ) -> Iterator[T]:
     """The items whose article's content hash differs from the stored one (or that are not stored
-    yet), counted in `report`, looked up `batch` at a time in one query. Nothing else is loaded:
-    when nothing is new, nothing is parsed."""
+    yet); the others are counted as unchanged. Hashes are looked up `batch` at a time in one query,
+    and nothing else is loaded: when nothing is new, nothing is parsed."""
     for chunk in chunked(items, batch):
         known = store.article_hashes([article(item).id for item in chunk])
         for item in chunk:
-            ident, digest = article(item).id, article(item).content_hash
-            if known.get(ident) == digest:
+            if known.get(article(item).id) == article(item).content_hash:
                 report.unchanged += 1
                 if progress:
                     progress(1)
                 continue
-            if ident in known:
-                report.updated += 1
-            else:
-                report.added += 1
             yield item
 
 

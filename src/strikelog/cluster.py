@@ -182,7 +182,7 @@ def merge_parquet(
     with Store(db) as store:
         fresh = new_or_changed(read_parquet(parts), store, report, None, settings.write_batch, lambda r: r.article)
         for batch in chunked(fresh, settings.write_batch):
-            save_results(store, batch)
+            save_results(store, batch, report)
             if progress:
                 progress(len(batch))
         assign_events(store)

@@ -28,6 +28,7 @@ class Settings:
     model: name or path of the spaCy English pipeline (STRIKELOG_MODEL).
     gazetteer: path of the SQLite gazetteer built from GeoNames on first use (STRIKELOG_GAZETTEER).
     max_file_bytes: larger input files are skipped with a message (STRIKELOG_MAX_FILE_BYTES).
+    max_article_chars: articles with more text are skipped with a message (STRIKELOG_MAX_ARTICLE_CHARS).
     batch_size: paragraphs per nlp.pipe batch.
     workers: processes running the per-article stages (STRIKELOG_WORKERS; default: the cores available).
     chunk_size: articles per task handed to a worker process.
@@ -42,6 +43,9 @@ class Settings:
     )
     max_file_bytes: int = field(
         default_factory=lambda: int(os.environ.get("STRIKELOG_MAX_FILE_BYTES", 20_000_000))
+    )
+    max_article_chars: int = field(
+        default_factory=lambda: int(os.environ.get("STRIKELOG_MAX_ARTICLE_CHARS", 200_000))
     )
     batch_size: int = 64
     workers: int = field(default_factory=lambda: int(os.environ.get("STRIKELOG_WORKERS", 0)) or available_cores())

@@ -30,7 +30,8 @@ class ArticleResult:
 
 def analyse(raws: Iterable[RawArticle], settings: Settings, on_problem: Callable[[Problem], None]) -> Iterator[ArticleResult]:
     """Per-article stages: clean -> language -> extract -> time -> place -> cluster."""
-    for parsed in language.parse(_cleaned(raws, on_problem), settings.model, settings.batch_size):
+    articles = _cleaned(raws, settings.max_article_chars, on_problem)
+    for parsed in language.parse(articles, settings.model, settings.batch_size):
         mentions = extract(parsed)
         mentions = time.resolve(mentions, parsed.article.anchor)
         mentions = resolver(str(settings.gazetteer)).resolve(mentions)
@@ -43,9 +44,9 @@ def resolver(gazetteer: str) -> place.PlaceResolver:
     return place.PlaceResolver(place.gazetteer_at(gazetteer))
 
 
-def _cleaned(raws: Iterable[RawArticle], on_problem: Callable[[Problem], None]) -> Iterator[Article]:
+def _cleaned(raws: Iterable[RawArticle], max_chars: int, on_problem: Callable[[Problem], None]) -> Iterator[Article]:
     for raw in raws:
         try:
-            yield clean.clean(raw)
+            yield clean.clean(raw, max_chars)
         except InputError as err:
             on_problem(Problem(err.path, err.reason))
