@@ -20,7 +20,7 @@ from .merge import Frame
 from .pipeline import ArticleResult, analyse  # noqa: F401 (analyse: part of the library API)
 from .records import Article, BatchResult, Event, Problem, RawArticle
 from .resources import Lexicon, lexicon
-from .store import Store
+from .store import Store, is_database_url
 from .workers import analyse_all, chunked
 
 PathLike = Union[str, Path]
@@ -254,7 +254,7 @@ class Ledger:
     """A ledger database: reading it, and an analyst's corrections to it."""
 
     def __init__(self, db: PathLike):
-        if not Path(db).exists():
+        if not is_database_url(db) and not Path(db).exists():
             raise LedgerError(f"{db}: no ledger here yet; run `strikelog ingest PATH --db {db}` first")
         self.store = Store(db)
 

@@ -18,8 +18,8 @@ DEFAULT_DB = "strikelog.db"
 
 def db_option(func):
     return click.option(
-        "--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True,
-        envvar="STRIKELOG_DB", help="Ledger database (SQLite file).",
+        "--db", "db", default=DEFAULT_DB, show_default=True, envvar="STRIKELOG_DB",
+        help="Ledger database: a SQLite file, or a PostgreSQL URL (postgresql://user@host/db; docs/scale.md).",
     )(func)
 
 
@@ -98,7 +98,7 @@ def extract(paths: tuple[Path, ...], fmt: str, workers: Optional[int], quiet: bo
 @click.option("--parquet", type=click.Path(file_okay=False, path_type=Path),
               help="With --dask: folder, seen by the workers and this machine, for the analysed articles as Parquet.")
 @quiet_option
-def ingest(paths: tuple[Path, ...], db: Path, workers: Optional[int], scheduler: Optional[str],
+def ingest(paths: tuple[Path, ...], db: str, workers: Optional[int], scheduler: Optional[str],
            parquet: Optional[Path], quiet: bool) -> None:
     """Add articles to the ledger database. Unchanged articles are skipped; an updated
     article replaces its earlier version.
@@ -136,7 +136,7 @@ def ingest(paths: tuple[Path, ...], db: Path, workers: Optional[int], scheduler:
 @click.option("--type", "event_type", help="ACLED event or sub-event type.")
 @click.option("--actor", help="Part of an actor's name.")
 @click.option("--all", "show_all", is_flag=True, help="Include background events.")
-def events(db: Path, country, since, until, event_type, actor, show_all) -> None:
+def events(db: str, country, since, until, event_type, actor, show_all) -> None:
     """List events in the ledger as a table.
 
     Example:
@@ -174,7 +174,7 @@ def _num(value) -> str:
 @cli.command()
 @click.argument("event_id")
 @db_option
-def show(event_id: str, db: Path) -> None:
+def show(event_id: str, db: str) -> None:
     """Show every field of one event with the sentences and articles it came from.
 
     Example:
@@ -219,7 +219,7 @@ def _describe(e: dict) -> str:
 @cli.command()
 @db_option
 @click.option("--article", help="Only this article's facts.")
-def facts(db: Path, article: Optional[str]) -> None:
+def facts(db: str, article: Optional[str]) -> None:
     """List article facts: aggregate statements such as "66 attacks since October 17", which are
     not single events and so are kept beside the ledger rather than in it.
 
@@ -240,7 +240,7 @@ def facts(db: Path, article: Optional[str]) -> None:
 @click.option("--format", "fmt", type=click.Choice(export.FORMATS), default="jsonl", show_default=True)
 @click.option("--all", "show_all", is_flag=True, help="Include background events.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default stdout).")
-def export_cmd(db: Path, fmt: str, show_all: bool, output: Optional[Path]) -> None:
+def export_cmd(db: str, fmt: str, show_all: bool, output: Optional[Path]) -> None:
     """Export the ledger as JSONL, JSON, CSV (ACLED column names) or GeoJSON.
 
     Example:
@@ -262,7 +262,7 @@ def export_cmd(db: Path, fmt: str, show_all: bool, output: Optional[Path]) -> No
 @click.argument("event_a")
 @click.argument("event_b")
 @db_option
-def merge_cmd(event_a: str, event_b: str, db: Path) -> None:
+def merge_cmd(event_a: str, event_b: str, db: str) -> None:
     """Make two events one (an analyst's decision, kept across re-ingestion).
 
     Example:
@@ -278,7 +278,7 @@ def merge_cmd(event_a: str, event_b: str, db: Path) -> None:
 @click.argument("event_id")
 @click.option("--article", required=True, help="The source article whose reports become an event of their own.")
 @db_option
-def split_cmd(event_id: str, article: str, db: Path) -> None:
+def split_cmd(event_id: str, article: str, db: str) -> None:
     """Take one article's reports out of an event (an analyst's decision, kept across re-ingestion).
 
     Example:
@@ -297,7 +297,7 @@ def split_cmd(event_id: str, article: str, db: Path) -> None:
 @click.option("--until", help="Latest date, YYYY-MM-DD.")
 @click.option("--actor", help="Part of an actor's name.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def timeline(db: Path, country, since, until, actor, fmt: str) -> None:
+def timeline(db: str, country, since, until, actor, fmt: str) -> None:
     """Events in date order with their escalation chains (attack -> strike -> counter-attack).
     A chain is shown whole when any of its events matches the filters.
 
@@ -403,7 +403,7 @@ def gazetteer_import(dump: Path) -> None:
               "(writes are off without one). Prefer the environment variable to the command line.")
 @click.option("--tiles", envvar="STRIKELOG_TILES", help="XYZ tile URL template for the map background, e.g. "
               "https://tile.openstreetmap.org/{z}/{x}/{y}.png (off by default: country outlines only, offline).")
-def serve(db: Path, host: str, port: int, token: Optional[str], tiles: Optional[str]) -> None:
+def serve(db: str, host: str, port: int, token: Optional[str], tiles: Optional[str]) -> None:
     """Serve the ledger: the HTTP API under /api/v1 (docs/web.md) and the map, timeline and table page.
 
     Example:

@@ -104,9 +104,24 @@ CREATE INDEX IF NOT EXISTS events_types ON events(sub_event_type, event_type, st
 CREATE VIRTUAL TABLE IF NOT EXISTS events_search USING fts5(event_id UNINDEXED, body, tokenize='unicode61 remove_diacritics 2');
 """
 
+# An event's summary: the contract object without its claims and evidence (as in GeoJSON properties).
+_SUMMARY = "json_remove(data, '$.claims', '$.evidence')"
+
 
 class Store:
-    """The SQLite ledger. Use as a context manager or call close()."""
+    """The SQLite ledger. Use as a context manager or call close().
+
+    Given a PostgreSQL URL (postgresql://user@host/db) instead of a file, Store() opens the same
+    ledger in PostgreSQL (pgstore.PgStore: same schema and methods, through SQLAlchemy Core)."""
+
+    _SUMMARY = _SUMMARY  # the SQL of an event's summary (dialects differ)
+
+    def __new__(cls, path: Path | str, *args: Any, **kwargs: Any) -> "Store":
+        if cls is Store and is_database_url(path):
+            from .pgstore import PgStore
+
+            return super().__new__(PgStore)
+        return super().__new__(cls)
 
     def __init__(self, path: Path | str, busy_timeout: float = BUSY_TIMEOUT):
         self.path = Path(path)
@@ -271,8 +286,7 @@ class Store:
 
     def _dissolve(self, event_ids: list[str]) -> None:
         for event_id in event_ids:
-            self.db.execute("DELETE FROM events_search WHERE rowid = (SELECT rowid FROM events WHERE event_id = ?)",
-                            (event_id,))
+            self._unindex_text(event_id)
             self.db.execute("INSERT OR IGNORE INTO pending SELECT article_id, idx FROM frame_events WHERE event_id = ?",
                             (event_id,))
             self.db.execute("DELETE FROM frame_events WHERE event_id = ?", (event_id,))
@@ -484,17 +498,17 @@ class Store:
     ) -> tuple[list[str], int]:
         """search_events with each event as JSON text, for callers that pass events on without looking
         inside (the web API): SQLite cuts the summaries, Python neither parses nor re-encodes them."""
-        where, params = _event_where(filters)
+        where, params = self._where(filters)
         total = self.db.execute(f"SELECT COUNT(*) FROM events {where}", params).fetchone()[0]
         rows = self.db.execute(
-            f"SELECT {'data' if full else _SUMMARY} FROM events {where} {_order_by(sort)} LIMIT ? OFFSET ?",
+            f"SELECT {'data' if full else self._SUMMARY} FROM events {where} {_order_by(sort)} LIMIT ? OFFSET ?",
             [*params, page_size, (page - 1) * page_size],
         )
         return [r[0] for r in rows], total
 
     def iter_events(self, filters: EventFilters, sort: str = "date") -> Iterator[dict]:
         """Every event matching `filters` as a contract object, read lazily (for streamed exports)."""
-        where, params = _event_where(filters)
+        where, params = self._where(filters)
         for (data,) in self.db.execute(f"SELECT data FROM events {where} {_order_by(sort)}", params):
             yield json.loads(data)
 
@@ -505,12 +519,12 @@ class Store:
             chunk = event_ids[start:start + 500]
             marks = ", ".join("?" * len(chunk))
             out.extend(json.loads(r[0]) for r in self.db.execute(
-                f"SELECT {_SUMMARY} FROM events WHERE event_id IN ({marks})", chunk))
+                f"SELECT {self._SUMMARY} FROM events WHERE event_id IN ({marks})", chunk))
         return sorted(out, key=_chronological)
 
     def timeline(self, filters: EventFilters) -> list[dict]:
         """Events per day and event type among those matching `filters` (undated events left out)."""
-        where, params = _event_where(filters, "date_start IS NOT NULL")
+        where, params = self._where(filters, "date_start IS NOT NULL")
         rows = self.db.execute(
             f"SELECT date_start, event_type, COUNT(*) FROM events {where} "
             "GROUP BY date_start, event_type ORDER BY date_start, event_type", params)
@@ -518,7 +532,7 @@ class Store:
 
     def facets(self, filters: EventFilters) -> dict[str, list[dict]]:
         """The values of country, event type and sub-event type among matching events, with counts."""
-        where, params = _event_where(filters)
+        where, params = self._where(filters)
         out = {}
         for column in ("country", "event_type", "sub_event_type"):
             rows = self.db.execute(
@@ -574,9 +588,20 @@ class Store:
         self.db.execute("DELETE FROM events_search")
 
     def _index_event(self, obj: dict) -> None:
-        """Record an event's escalation links and its searchable text (under the event's rowid)."""
+        """Record an event's escalation links and its searchable text."""
         self.db.executemany("INSERT OR IGNORE INTO event_links VALUES (?, ?)",
                             [(obj["event_id"], target) for target in obj["responds_to"]])
+        self._index_text(obj)
+
+    def _where(self, filters: EventFilters, *extra: str) -> tuple[str, list]:
+        return _event_where(filters, *extra)
+
+    def _unindex_text(self, event_id: str) -> None:
+        self.db.execute("DELETE FROM events_search WHERE rowid = (SELECT rowid FROM events WHERE event_id = ?)",
+                        (event_id,))
+
+    def _index_text(self, obj: dict) -> None:
+        """The event's searchable text in the FTS5 index, under the event's rowid."""
         self.db.execute("INSERT INTO events_search (rowid, event_id, body)"
                         " VALUES ((SELECT rowid FROM events WHERE event_id = ?), ?, ?)",
                         (obj["event_id"], obj["event_id"], search_text(obj)))
@@ -654,8 +679,6 @@ def frame_from(d: dict) -> Frame:
 SORT_KEYS = {"date": "date_start", "fatalities": "fatalities", "country": "country", "type": "event_type",
              "event_id": "event_id"}
 _ARTICLE_COLUMNS = "a.id, a.title, a.published, a.url, a.outlet, a.ingested_at"
-# An event's summary: the contract object without its claims and evidence (as in GeoJSON properties).
-_SUMMARY = "json_remove(data, '$.claims', '$.evidence')"
 
 
 @dataclass(frozen=True)
@@ -679,7 +702,9 @@ class EventFilters:
     status: Optional[str] = None
 
 
-def _event_where(f: EventFilters, *extra: str) -> tuple[str, list]:
+def _event_where(f: EventFilters, *extra: str, postgresql: bool = False) -> tuple[str, list]:
+    """WHERE clause and parameters for these filters; `postgresql` picks its spellings of the
+    case-blind comparison and of the text search (docs/scale.md)."""
     clauses, params = list(extra), []
 
     def add(clause: str, *values: Any) -> None:
@@ -689,7 +714,7 @@ def _event_where(f: EventFilters, *extra: str) -> tuple[str, list]:
     if f.country:
         add("country = ?", f.country.upper())
     if f.admin1:
-        add("admin1 = ? COLLATE NOCASE", f.admin1)
+        add("lower(admin1) = lower(?)" if postgresql else "admin1 = ? COLLATE NOCASE", f.admin1)
     if f.since:
         add("date_start >= ?", f.since)
     if f.until:
@@ -705,7 +730,10 @@ def _event_where(f: EventFilters, *extra: str) -> tuple[str, list]:
         west, south, east, north = f.bbox
         add("lat BETWEEN ? AND ?", south, north)
         add("lon BETWEEN ? AND ?" if west <= east else "(lon >= ? OR lon <= ?)", west, east)
-    if f.text is not None:
+    if f.text is not None and postgresql:
+        add("event_id IN (SELECT event_id FROM events_search WHERE to_tsvector('simple', body) @@ to_tsquery('simple', ?))",
+            ts_query(f.text))
+    elif f.text is not None:
         add("event_id IN (SELECT event_id FROM events_search WHERE events_search MATCH ?)", fts_query(f.text))
     return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
@@ -732,6 +760,19 @@ def fts_query(text: str) -> str:
         raise ValueError("the text search needs at least one letter or digit")
     quoted = [f'"{w}"' for w in words]
     return " ".join(quoted) + "*"
+
+
+def ts_query(text: str) -> str:
+    """The same search as a PostgreSQL tsquery: every word, the last one as a prefix (words are
+    letters and digits only, so nothing in them is tsquery syntax). Raises ValueError as fts_query does."""
+    fts_query(text)
+    words = re.findall(r"\w+", text)
+    return " & ".join(words[:-1] + [words[-1] + ":*"])
+
+
+def is_database_url(db: Any) -> bool:
+    """True when `db` names a PostgreSQL server rather than a SQLite file."""
+    return isinstance(db, str) and db.startswith(("postgresql://", "postgresql+psycopg://", "postgres://"))
 
 
 def search_text(obj: dict) -> str:

@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__, api
 from ..config import Settings
 from ..errors import ArticleNotFound, EventNotFound, LedgerError
-from ..store import Store
+from ..store import Store, is_database_url
 from .exports import EXPORTS, export_chunks
 from .params import (
     MAX_PAGE_SIZE, BadParameter, Filters, Page, PageSize, Sort, parse_sort, reject_unknown_parameters,
@@ -97,7 +97,7 @@ def create_app(db: Union[str, Path], token: Optional[str] = None, tiles: Optiona
                settings: Optional[Settings] = None) -> FastAPI:
     """The app over the ledger at `db`. `token` enables POST ingest (and is then required on it);
     `tiles` is an optional XYZ tile URL template (off by default: the page works offline)."""
-    db = Path(db)
+    db = db if is_database_url(db) else Path(db)
     if token is None:
         api.Ledger(db).store.close()  # a read-only server needs an existing ledger: fail now, not per request
     else:

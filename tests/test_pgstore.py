@@ -1,0 +1,129 @@
+"""Issue 7, storage at scale: the ledger in PostgreSQL through SQLAlchemy Core. Run against a real
+server: STRIKELOG_TEST_PG (a URL, as .ci/run exports it), or one started here with .ci/postgres
+when Debian's postgresql is installed; skipped, saying why, only when no server can be had."""
+import glob
+import json
+import os
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, WEB_ARTICLES
+
+pytest.importorskip("sqlalchemy", reason="the scale extra (sqlalchemy, psycopg) is not installed")
+pytest.importorskip("psycopg", reason="the scale extra (sqlalchemy, psycopg) is not installed")
+import sqlalchemy  # noqa: E402
+
+from strikelog.api import Ledger, ingest_paths  # noqa: E402
+from strikelog.cli import cli  # noqa: E402
+from strikelog.pgstore import PgStore, _tables  # noqa: E402
+from strikelog.store import EventFilters, Store  # noqa: E402
+
+START_SCRIPT = Path(__file__).parent.parent / ".ci" / "postgres"
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The URL of a PostgreSQL server the tests may create databases on."""
+    url = os.environ.get("STRIKELOG_TEST_PG")
+    if url:
+        yield url
+        return
+    if not glob.glob("/usr/lib/postgresql/*/bin/initdb"):
+        pytest.skip("no PostgreSQL server: set STRIKELOG_TEST_PG or install Debian's postgresql (.ci/run does)")
+    started = subprocess.run([str(START_SCRIPT)], capture_output=True, text=True)
+    if started.returncode:
+        pytest.skip(f"no PostgreSQL server could be started with .ci/postgres: {started.stderr.strip()[-300:]}")
+    url, data = started.stdout.split()
+    yield url
+    subprocess.run([str(START_SCRIPT), "stop", data], check=False)
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty database on the server, dropped afterwards."""
+    name = f"strikelog_{uuid.uuid4().hex[:12]}"
+    admin = sqlalchemy.create_engine(pg_server.replace("postgresql://", "postgresql+psycopg://", 1),
+                                     isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = pg_server.rsplit("/", 1)[0] + "/" + name
+    yield url
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+def ledger_dump(db) -> dict:
+    with Ledger(db) as ledger:
+        return {"events": ledger.events(), "facts": ledger.facts(), "timeline": ledger.timeline(),
+                "articles": [{k: v for k, v in a.items() if k != "ingested_at"} for a in ledger.articles()]}
+
+
+def test_the_tables_are_those_of_the_sqlite_ledger(tmp_path):
+    sqlite = tmp_path / "ledger.db"
+    Store(sqlite).close()
+    engine = sqlalchemy.create_engine(f"sqlite:///{sqlite}")
+    inspector = sqlalchemy.inspect(engine)
+    declared = _tables()
+    for table in declared.sorted_tables:
+        if table.name == "events_search":
+            continue  # an FTS5 virtual table in SQLite, a GIN-indexed table in PostgreSQL
+        assert [c["name"] for c in inspector.get_columns(table.name)] == [c.name for c in table.columns], table.name
+    assert set(inspector.get_table_names()) >= {t.name for t in declared.sorted_tables}
+
+
+def test_an_ingest_into_postgresql_gives_the_sqlite_ledger(tmp_path, pg_url):
+    sqlite = tmp_path / "ledger.db"
+    inputs = [*WEB_ARTICLES, FIXTURES / "reports" / "f25_ain_al_asad_two_attacks.txt"]
+    expected = ingest_paths(inputs, sqlite)
+    report = ingest_paths(inputs, pg_url)
+    assert (report.added, report.events) == (expected.added, expected.events)
+    assert ledger_dump(pg_url) == ledger_dump(sqlite)
+    again = ingest_paths(inputs, pg_url)
+    assert (again.added, again.unchanged) == (0, expected.added)
+
+
+def test_searches_and_corrections_on_postgresql_match_sqlite(tmp_path, pg_url):
+    sqlite = tmp_path / "ledger.db"
+    ingest_paths(WEB_ARTICLES, sqlite)
+    ingest_paths(WEB_ARTICLES, pg_url)
+    filters = [EventFilters(), EventFilters(country="ua"), EventFilters(text="kharkiv missil"),
+               EventFilters(actor="russia%"), EventFilters(admin1="KHARKIV"), EventFilters(bbox=(20, 40, 60, 60)),
+               EventFilters(status="reported", since="2024-01-01")]
+    with Store(sqlite) as lite, Store(pg_url) as pg:
+        assert isinstance(pg, PgStore)
+        for f in filters:
+            mine, total = pg.search_events(f, sort="-fatalities", page_size=5, full=True)
+            theirs, expected_total = lite.search_events(f, sort="-fatalities", page_size=5, full=True)
+            assert (mine, total) == (theirs, expected_total), f
+            assert pg.facets(f) == lite.facets(f) and pg.timeline(f) == lite.timeline(f)
+        summaries = pg.search_events(EventFilters(), page_size=500)[0]
+        assert summaries == lite.search_events(EventFilters(), page_size=500)[0]
+        assert all("claims" not in s and "evidence" not in s for s in summaries)
+        first = summaries[0]["event_id"]
+        assert pg.chain(first) == lite.chain(first)
+        assert pg.article_events(summaries[0]["sources"][0]) == lite.article_events(summaries[0]["sources"][0])
+    with Ledger(sqlite) as lite, Ledger(pg_url) as pg:
+        kharkiv = [e["event_id"] for e in lite.events() if e["location"]["name"] == "Kharkiv"]
+        if len(kharkiv) >= 2:
+            assert pg.merge(*kharkiv[:2]) == lite.merge(*kharkiv[:2])
+    assert ledger_dump(pg_url) == ledger_dump(sqlite)
+
+
+def test_the_command_line_takes_a_postgresql_url(pg_url):
+    runner = CliRunner()
+    done = runner.invoke(cli, ["ingest", str(FIXTURES / "reports" / "f16_africom_strike_jilib.txt"), "--db", pg_url,
+                               "--workers", "1", "-q"])
+    assert done.exit_code == 0, done.output
+    exported = runner.invoke(cli, ["export", "--db", pg_url, "--format", "jsonl"])
+    assert [json.loads(line)["location"]["name"] for line in exported.output.splitlines()] == ["Jilib"]
+
+
+def test_an_unreachable_server_is_a_ledger_error():
+    from strikelog.errors import LedgerError
+
+    with pytest.raises(LedgerError, match="cannot open the ledger"):
+        Store("postgresql://nobody@127.0.0.1:1/none")
