@@ -9,7 +9,7 @@ import io
 import json
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Optional
@@ -68,10 +68,18 @@ class Lexicon:
     sites: dict[str, SiteEntry]
     event_types: dict = field(default_factory=dict)
 
-    def country_of_military(self, name: str) -> Optional[str]:
+    @cached_property
+    def _militaries(self) -> dict[str, str]:
+        """Each country's military (by name) -> the country's code; the first country naming it wins."""
+        out: dict[str, str] = {}
         for country in self.countries.values():
-            if country.military == name:
-                return country.code
+            if country.military:
+                out.setdefault(country.military, country.code)
+        return out
+
+    def country_of_military(self, name: str) -> Optional[str]:
+        if name in self._militaries:
+            return self._militaries[name]
         actor = self.actors.get(name)
         return actor.country if actor and actor.kind.startswith("state") else None
 

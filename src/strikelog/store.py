@@ -14,7 +14,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
@@ -616,20 +616,25 @@ def _run_script(db: sqlite3.Connection, script: str) -> None:
 
 # ---- (de)serialisation of stage records ---------------------------------------------------------------
 def plain(obj: Any) -> Any:
-    """A stage record as JSON-ready values (dates as ISO text, sets as sorted lists)."""
-    return _dates_to_text(asdict(obj))
+    """A stage record as JSON-ready values (dates as ISO text, sets as sorted lists): what
+    dataclasses.asdict gives, without its deep copies (this runs for every mention saved)."""
+    names = _FIELD_NAMES.get(type(obj))
+    if names is None and is_dataclass(obj):
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
+    if names is not None:
+        return {name: plain(getattr(obj, name)) for name in names}
+    if isinstance(obj, (set, frozenset)):
+        return sorted(obj)
+    if isinstance(obj, dict):
+        return {k: plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [plain(v) for v in obj]
+    if isinstance(obj, date):
+        return obj.isoformat()
+    return obj
 
 
-def _dates_to_text(value: Any) -> Any:
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
-    if isinstance(value, dict):
-        return {k: _dates_to_text(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_dates_to_text(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def _range(d: dict) -> DateRange:
