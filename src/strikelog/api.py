@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -13,10 +14,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Optional, Union
 
-from . import clean, export, ingest, language, merge, place, time
+from . import clean, export, feeds, ingest, language, merge, place, time
+from .changes import ChangeTracker, LedgerChanges
 from .config import Settings
 from .errors import EventNotFound, InputError, LedgerError
 from .extract import extract
+from .fetch import Fetcher, FetchSettings, canonical_url, is_url
 from .merge import Frame
 from .records import Article, BatchResult, Event, Mention, Problem, RawArticle
 from .resources import Lexicon, lexicon
@@ -42,6 +45,7 @@ class IngestReport:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     events: int = 0
+    changes: LedgerChanges = field(default_factory=LedgerChanges)
 
 
 def analyse(raws: Iterable[RawArticle], settings: Settings, on_problem: Callable[[Problem], None]) -> Iterator[ArticleResult]:
@@ -103,17 +107,66 @@ def ingest_paths(
             on_problem(p)
 
     with Store(db) as store:
-        fresh = _new_or_changed(ingest.read_articles(paths, problem, settings.max_file_bytes), store, report, progress)
-        for result in analyse(fresh, settings, problem):
-            store.save_article(result.article, result.mentions, result.frames)
-            if progress:
-                progress(1)
-        assign_events(store)
-        report.events = store.count_events()
+        ingest_raw_articles(ingest.read_articles(paths, problem, settings.max_file_bytes), store, settings, report,
+                            problem, progress)
     return report
 
 
-def _new_or_changed(raws: Iterable[RawArticle], store: Store, report: IngestReport, progress: Optional[Progress]) -> Iterator[RawArticle]:
+def ingest_sources(
+    sources: Iterable[PathLike], db: PathLike, settings: Optional[Settings] = None,
+    fetch_settings: Optional[FetchSettings] = None, on_problem: Optional[Callable[[Problem], None]] = None,
+    progress: Optional[Progress] = None,
+) -> IngestReport:
+    """`ingest_paths` for paths and web pages alike: a source starting with http:// or https:// is a
+    URL, fetched politely (strikelog.fetch) and ingested like an .html file; anything else is a path.
+    Only URLs touch the network. A page the ledger already holds is asked for conditionally (a 304
+    counts as unchanged)."""
+    settings = settings or Settings()
+    report = IngestReport()
+
+    def problem(p: Problem) -> None:
+        report.problems.append(p)
+        if on_problem:
+            on_problem(p)
+
+    sources = list(sources)
+    urls = list(dict.fromkeys(canonical_url(str(s)) for s in sources if is_url(s)))
+    paths = [s for s in sources if not is_url(s)]
+    with Store(db) as store:
+        pages: list[feeds.FetchedPage] = []
+        if urls:
+            with Fetcher(fetch_settings) as fetcher:
+                pages, _ = feeds.fetch_pages(fetcher, store, dict.fromkeys(urls), problem)
+            report.unchanged += sum(1 for page in pages if page.response and page.response.not_modified)
+        raws = itertools.chain(ingest.read_articles(paths, problem, settings.max_file_bytes),
+                               (page.raw for page in pages if page.raw))
+        ingest_raw_articles(raws, store, settings, report, problem, progress)
+        feeds.remember_pages(store, pages, {p.path: p.reason for p in report.problems})
+    return report
+
+
+def ingest_raw_articles(
+    raws: Iterable[RawArticle], store: Store, settings: Settings, report: IngestReport,
+    on_problem: Callable[[Problem], None], progress: Optional[Progress] = None,
+    on_saved: Optional[Callable[[Article], None]] = None,
+) -> None:
+    """The ingest every source shares (files, URLs, feeds): new and changed articles analysed and saved
+    (an updated one replacing its earlier mentions), then merged into the ledger's events. Counts,
+    problems and what changed in the ledger go to `report`; `on_saved` hears of each saved article."""
+    tracker = ChangeTracker()
+    for result in analyse(_new_or_changed(raws, store, report, progress, tracker), settings, on_problem):
+        store.save_article(result.article, result.mentions, result.frames)
+        if on_saved:
+            on_saved(result.article)
+        if progress:
+            progress(1)
+    assign_events(store, tracker=tracker)
+    report.events = store.count_events()
+    report.changes = tracker.changes()
+
+
+def _new_or_changed(raws: Iterable[RawArticle], store: Store, report: IngestReport, progress: Optional[Progress],
+                    tracker: ChangeTracker) -> Iterator[RawArticle]:
     for raw in raws:
         known = store.article_hash(raw.id)
         if known == raw.content_hash:
@@ -125,14 +178,16 @@ def _new_or_changed(raws: Iterable[RawArticle], store: Store, report: IngestRepo
             report.added += 1
         else:
             report.updated += 1
+            tracker.replacing([store.event(e) for e in store.events_of_article(raw.id)])
         yield raw
 
 
-def assign_events(store: Store, lex: Optional[Lexicon] = None) -> int:
+def assign_events(store: Store, lex: Optional[Lexicon] = None, tracker: Optional[ChangeTracker] = None) -> int:
     """Merge every pending frame (new, updated, or freed by an analyst's decision) into the ledger's
     canonical events, in one transaction. Only the frames that could share an event with a pending
     one are read (blocking keys: day, place cell, place name, named weapon); the result is the one a
-    merge of the whole ledger would give, whatever the order the articles came in."""
+    merge of the whole ledger would give, whatever the order the articles came in. A `tracker` is told
+    the events replaced and those replacing them."""
     lex = lex or lexicon()
     with store.transaction():
         work = _Neighbourhood(store, lex)
@@ -143,8 +198,12 @@ def assign_events(store: Store, lex: Optional[Lexicon] = None) -> int:
         articles = {a: work.article(a) for a in sorted({ref[0] for ref in work.frames})}
         events = [merge.build_event(g, work.frames, articles, lex) for g in groups]
         old_ids = {e for e in map(store.event_of_frame, work.frames) if e}
+        contracts = [export.to_contract(e) for e in events]
+        if tracker:
+            tracker.replacing([store.event(e) for e in sorted(old_ids)])
+            tracker.replaced(contracts)
         store.replace_component(old_ids, [
-            (export.to_contract(e), e.members, merge.link_targets(e, work.frames, lex)) for e in events
+            (obj, e.members, merge.link_targets(e, work.frames, lex)) for obj, e in zip(contracts, events)
         ])
         stale = {e.event_id for e in events} | store.events_answering(set(work.frames), old_ids)
         for start, end in _windows(sorted({e.when.start for e in events if e.when.start}), merge.RESPONSE_WINDOW_DAYS):

@@ -62,11 +62,33 @@ def clean(raw: RawArticle) -> Article:
     kept.extend(Paragraph(normalise(c), "caption") for c in captions if normalise(c))
     if not kept and not headline:
         raise InputError(raw.path, "HTML page has no article body" if raw.is_html else "no article text found")
+    if not looks_english([headline, *(p.text for p in kept)]):
+        raise InputError(raw.path, "not in English (too few English function words); strikelog reads English only")
     paragraphs = ((Paragraph(headline, "headline"),) if headline else ()) + tuple(kept)
     return Article(
         id=raw.id, path=raw.path, content_hash=raw.content_hash, title=headline,
         paragraphs=paragraphs, anchor=anchor, url=raw.url, outlet=raw.outlet, dropped=tuple(dropped),
     )
+
+
+# Words that make up a good share of any English news text and are rare in other languages
+# (no "a", "on", "in", "de": French, Spanish and Italian use them too).
+_ENGLISH_FUNCTION_WORDS = frozenset("""
+the of and to was were said is are that with for by from at has have had it its an as which who after been
+this they their he she his her not but would will when where than into about also more over there these
+""".split())
+ENGLISH_MIN_WORDS = 20  # shorter texts are not judged
+ENGLISH_MIN_SHARE = 0.08  # English wire copy runs at 0.25-0.35; French or Arabic text near 0
+
+
+def looks_english(texts: list[str]) -> bool:
+    """Whether text is English, by the share of English function words among its words (of any
+    script). strikelog has no language identification; this keeps foreign-language pages out of an
+    English pipeline without one."""
+    words = re.findall(r"[^\W\d_]+", " ".join(texts).lower())
+    if len(words) < ENGLISH_MIN_WORDS:
+        return True
+    return sum(1 for w in words if w in _ENGLISH_FUNCTION_WORDS) / len(words) >= ENGLISH_MIN_SHARE
 
 
 def normalise(text: str) -> str:
