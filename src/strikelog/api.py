@@ -154,7 +154,12 @@ def ingest_raw_articles(
     (an updated one replacing its earlier mentions), then merged into the ledger's events. Counts,
     problems and what changed in the ledger go to `report`; `on_saved` hears of each saved article."""
     tracker = ChangeTracker()
-    for result in analyse(_new_or_changed(raws, store, report, progress, tracker), settings, on_problem):
+    known: dict[str, bool] = {}
+    for result in analyse(_new_or_changed(raws, store, report, progress, tracker, known), settings, on_problem):
+        if known[result.article.id]:
+            report.updated += 1
+        else:
+            report.added += 1
         store.save_article(result.article, result.mentions, result.frames)
         if on_saved:
             on_saved(result.article)
@@ -166,18 +171,18 @@ def ingest_raw_articles(
 
 
 def _new_or_changed(raws: Iterable[RawArticle], store: Store, report: IngestReport, progress: Optional[Progress],
-                    tracker: ChangeTracker) -> Iterator[RawArticle]:
+                    tracker: ChangeTracker, known: dict[str, bool]) -> Iterator[RawArticle]:
+    """The articles whose content hash is new; `known` notes whether each is already in the ledger.
+    (Added and updated are counted once an article is analysed: one that cannot be is a problem.)"""
     for raw in raws:
-        known = store.article_hash(raw.id)
-        if known == raw.content_hash:
+        stored = store.article_hash(raw.id)
+        if stored == raw.content_hash:
             report.unchanged += 1
             if progress:
                 progress(1)
             continue
-        if known is None:
-            report.added += 1
-        else:
-            report.updated += 1
+        known[raw.id] = stored is not None
+        if stored is not None:
             tracker.replacing([store.event(e) for e in store.events_of_article(raw.id)])
         yield raw
 

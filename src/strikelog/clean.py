@@ -54,16 +54,22 @@ def clean(raw: RawArticle) -> Article:
         if not headline and not raw.is_html:
             headline = line
             continue
+        if line == headline:
+            dropped.append(line)  # the headline again (pages repeat their <h1> in the extracted text)
+            continue
         if is_debris(line):
             dropped.append(line)
             continue
         kept.append(Paragraph(line, "caption" if is_caption(line) else "body"))
     kept = _drop_trailing_bios(kept, dropped)
     kept.extend(Paragraph(normalise(c), "caption") for c in captions if normalise(c))
-    if not kept and not headline:
-        raise InputError(raw.path, "HTML page has no article body" if raw.is_html else "no article text found")
-    if not looks_english([headline, *(p.text for p in kept)]):
+    body = lines[1:] if not headline and not raw.is_html else [line for line in lines if line != headline]
+    if not looks_english(body):  # headlines are too telegraphic to judge by
         raise InputError(raw.path, "not in English (too few English function words); strikelog reads English only")
+    if raw.is_html and not kept:
+        raise InputError(raw.path, "HTML page has no article body")
+    if not kept and not headline:
+        raise InputError(raw.path, "no article text found")
     paragraphs = ((Paragraph(headline, "headline"),) if headline else ()) + tuple(kept)
     return Article(
         id=raw.id, path=raw.path, content_hash=raw.content_hash, title=headline,
@@ -77,7 +83,7 @@ _ENGLISH_FUNCTION_WORDS = frozenset("""
 the of and to was were said is are that with for by from at has have had it its an as which who after been
 this they their he she his her not but would will when where than into about also more over there these
 """.split())
-ENGLISH_MIN_WORDS = 20  # shorter texts are not judged
+ENGLISH_MIN_WORDS = 30  # shorter texts are not judged
 ENGLISH_MIN_SHARE = 0.08  # English wire copy runs at 0.25-0.35; French or Arabic text near 0
 
 

@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import time
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -72,7 +73,9 @@ def parse_feed(url: str, response: Response) -> Feed:
         if parsed.bozo:
             raise InputError(url, f"malformed feed XML ({parsed.get('bozo_exception')})")
         raise InputError(url, "not an RSS or Atom feed")
-    items = [item for entry in parsed.entries if (item := _item(url, entry)) is not None]
+    with warnings.catch_warnings():  # feedparser warns of its updated/published fallback on each lookup
+        warnings.simplefilter("ignore", DeprecationWarning)
+        items = [item for entry in parsed.entries if (item := _item(url, entry)) is not None]
     warning = None
     if parsed.bozo and not isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride):
         if not items:
@@ -93,7 +96,7 @@ def _item(feed_url: str, entry: dict) -> Optional[FeedItem]:
     url = canonical_url(urljoin(feed_url, link))
     if not is_url(url):
         return None
-    moment = entry.get("published_parsed") or entry.get("updated_parsed")
+    moment = entry.get("updated_parsed") or entry.get("published_parsed")  # an updated story speaks from its update
     published = datetime(*moment[:6], tzinfo=timezone.utc).isoformat() if moment else None
     signature = hashlib.sha256(json.dumps(
         [entry.get("updated", ""), entry.get("title", ""), entry.get("summary", ""), url]).encode("utf-8")).hexdigest()

@@ -431,16 +431,20 @@ class Store:
         """Every followed feed with its health: polls, items, failures in a row, errors in all, last error."""
         return [dict(r) for r in self.db.execute("SELECT * FROM feeds ORDER BY url")]
 
-    def record_feed_poll(self, url: str, when: str, *, etag: Optional[str] = None, last_modified: Optional[str] = None,
-                         title: Optional[str] = None, not_modified: bool = False, new_items: int = 0) -> None:
-        """A poll that reached the feed: validators kept, the failure streak ended."""
+    def record_feed_poll(self, url: str, when: str, validators: Optional[tuple[Optional[str], Optional[str]]] = None,
+                         title: Optional[str] = None, new_items: int = 0) -> None:
+        """A poll that reached the feed, ending its failure streak. `validators` (ETag, Last-Modified)
+        replace the stored ones when given; without them the poll was a 304."""
         with self.transaction():
+            if validators is None:
+                self.db.execute("UPDATE feeds SET not_modified = not_modified + 1 WHERE url = ?", (url,))
+            else:
+                self.db.execute("UPDATE feeds SET etag = ?, last_modified = ?, title = coalesce(?, title) WHERE url = ?",
+                                (*validators, title, url))
             self.db.execute(
-                "UPDATE feeds SET etag = coalesce(?, etag), last_modified = coalesce(?, last_modified),"
-                " title = coalesce(?, title), last_poll = ?, last_ok = ?, polls = polls + 1,"
-                " not_modified = not_modified + ?, items = items + ?, failures = 0,"
+                "UPDATE feeds SET last_poll = ?, last_ok = ?, polls = polls + 1, items = items + ?, failures = 0,"
                 " last_new = CASE WHEN ? > 0 THEN ? ELSE last_new END WHERE url = ?",
-                (etag, last_modified, title, when, when, int(not_modified), new_items, new_items, when, url))
+                (when, when, new_items, new_items, when, url))
 
     def record_feed_failure(self, url: str, when: str, reason: str) -> None:
         """A poll that failed: one more failure in a row (the watcher backs off) and one more error."""

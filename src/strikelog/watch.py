@@ -105,12 +105,11 @@ class FeedWatcher:
             if self.on_problem:
                 self.on_problem(p)
 
-        due = []
-        for url in self.feed_urls:
-            (due if backoff_over(self.store.feed(url), now) else []).append(url)
+        due = [url for url in self.feed_urls if backoff_over(self.store.feed(url), now)]
         report.backing_off = len(self.feed_urls) - len(due)
         started = time.monotonic()
-        items = self._read_feeds(due, stamp, report, problem)
+        read = self._read_feeds(due, stamp, report, problem)
+        items = [item for feed, _, _ in read.values() for item in feed.items]
         wanted: dict[str, Optional[str]] = {}
         for item in items:
             if self._wants(item):
@@ -125,20 +124,33 @@ class FeedWatcher:
         report.ingest.unchanged += sum(1 for page in pages if page.response and page.response.not_modified)
         feeds.remember_pages(self.store, pages, {p.path: p.reason for p in report.problems})
         report.ingest_seconds = time.monotonic() - started
-        settled = {page.url for page in pages}
-        for item in items:
-            if item.url in settled or item.url not in wanted:
-                self.store.save_feed_item(item.feed, item.item_id, item.url, item.signature)
+        self._settle(read, items, wanted, {page.url for page in pages}, stamp)
         return report
 
+    def _settle(self, read: dict, items: list[feeds.FeedItem], wanted: dict, settled: set[str], stamp: str) -> None:
+        """Record the feeds' items and polls once their pages are in the ledger. An item whose page
+        failed for now is kept without its signature, and its feed without validators, so that the
+        next poll reads the feed in full and asks for the page again; a watcher stopped before this
+        point reads the feeds again too. Either way nothing is skipped."""
+        retry = set()
+        for item in items:
+            pending = item.url in wanted and item.url not in settled
+            if pending:
+                retry.add(item.feed)
+            self.store.save_feed_item(item.feed, item.item_id, item.url, "" if pending else item.signature)
+        for url, (feed, validators, fresh) in read.items():
+            kept = (None, None) if url in retry else (validators.etag, validators.last_modified)
+            self.store.record_feed_poll(url, stamp, kept, feed.title, fresh)
+
     def _read_feeds(self, urls: list[str], stamp: str, report: PollReport,
-                    problem: Callable[[Problem], None]) -> list[feeds.FeedItem]:
-        """Fetch and parse the feeds; record each one's poll; return the items of those that changed."""
+                    problem: Callable[[Problem], None]) -> dict[str, tuple[feeds.Feed, Validators, int]]:
+        """Fetch and parse the feeds. Failures and 304s are recorded at once; the feeds that changed
+        come back with their validators and how many of their items are new."""
         asks = []
         for url in urls:
             known = self.store.feed(url)
             asks.append((url, Validators(known["etag"], known["last_modified"])))
-        items: list[feeds.FeedItem] = []
+        read = {}
         for url, answer in self.fetcher.get_many(asks, accept=feeds.FEED_ACCEPT):
             report.polled += 1
             try:
@@ -150,18 +162,15 @@ class FeedWatcher:
                 continue
             if feed is None:
                 report.not_modified += 1
-                self.store.record_feed_poll(url, stamp, not_modified=True)
+                self.store.record_feed_poll(url, stamp)
                 continue
             if feed.warning:
                 self.store.record_feed_problem(url, stamp, feed.warning)
                 problem(Problem(url, feed.warning))
-            fresh = [item for item in feed.items if self.store.item_signature(url, item.item_id) is None]
-            report.new_items += len(fresh)
-            self.store.record_feed_poll(url, stamp, etag=answer.validators.etag,
-                                        last_modified=answer.validators.last_modified, title=feed.title,
-                                        new_items=len(fresh))
-            items += feed.items
-        return items
+            fresh = sum(1 for item in feed.items if self.store.item_signature(url, item.item_id) is None)
+            report.new_items += fresh
+            read[url] = (feed, answer.validators, fresh)
+        return read
 
     @staticmethod
     def _parsed(url: str, answer: Union[Response, FetchError]) -> Optional[feeds.Feed]:
