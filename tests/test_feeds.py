@@ -223,20 +223,21 @@ def test_an_item_updated_between_polls_replaces_its_mentions_and_the_change_is_r
 def test_robots_user_agent_per_host_delay_and_concurrency_limit_seen_from_the_server(site):
     paths = [f"/page{i}.html" for i in range(6)]
     for p in paths:
-        site.routes[p] = lambda path: Answer(body=b"<html><body><p>x</p></body></html>", delay=0.1)
-    spaced = FetchSettings(timeout=2, host_delay=0.05, per_host=1, workers=4, retries=0)
-    with Fetcher(spaced) as fetcher:
+        site.routes[p] = lambda path: Answer(body=b"<html><body><p>x</p></body></html>")
+    spaced = FetchSettings(timeout=2, host_delay=0.05, per_host=4, workers=4, retries=0)
+    with Fetcher(spaced) as fetcher:  # slots to spare: only the delay keeps requests apart
         answers = list(fetcher.get_many([(site.url(p), Validators()) for p in paths]))
     assert all(a.status == 200 for _, a in answers)
-    starts = sorted(h.started for h in site.hits if h.path in paths)
-    assert min(b - a for a, b in zip(starts, starts[1:])) >= 0.05 - 0.005
-    assert max(h.in_flight for h in site.hits if h.path in paths) == 1
+    starts = sorted(h.started for h in site.hits)
+    assert min(b - a for a, b in zip(starts, starts[1:])) >= 0.05 - 0.01  # robots.txt and the six pages
+    assert site.count("/robots.txt") == 1
     site.hits.clear()
+    for p in paths:
+        site.routes[p] = lambda path: Answer(body=b"<html><body><p>x</p></body></html>", delay=0.1)
     parallel = FetchSettings(timeout=2, host_delay=0.0, per_host=2, workers=6, retries=0)
     with Fetcher(parallel) as fetcher:
         list(fetcher.get_many([(site.url(p), Validators()) for p in paths]))
     assert max(h.in_flight for h in site.hits if h.path in paths) == 2
-    assert site.count("/robots.txt") == 1
 
 
 def test_a_failing_feed_is_polled_less_and_less_often(site, tmp_path):

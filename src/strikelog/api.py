@@ -136,7 +136,7 @@ def ingest_sources(
         pages: list[feeds.FetchedPage] = []
         if urls:
             with Fetcher(fetch_settings) as fetcher:
-                pages, _ = feeds.fetch_pages(fetcher, store, dict.fromkeys(urls), problem)
+                pages = feeds.fetch_pages(fetcher, store, dict.fromkeys(urls), problem)
             report.unchanged += sum(1 for page in pages if page.response and page.response.not_modified)
         raws = itertools.chain(ingest.read_articles(paths, problem, settings.max_file_bytes),
                                (page.raw for page in pages if page.raw))
@@ -148,11 +148,10 @@ def ingest_sources(
 def ingest_raw_articles(
     raws: Iterable[RawArticle], store: Store, settings: Settings, report: IngestReport,
     on_problem: Callable[[Problem], None], progress: Optional[Progress] = None,
-    on_saved: Optional[Callable[[Article], None]] = None,
 ) -> None:
     """The ingest every source shares (files, URLs, feeds): new and changed articles analysed and saved
     (an updated one replacing its earlier mentions), then merged into the ledger's events. Counts,
-    problems and what changed in the ledger go to `report`; `on_saved` hears of each saved article."""
+    problems and what changed in the ledger go to `report`."""
     tracker = ChangeTracker()
     known: dict[str, bool] = {}
     for result in analyse(_new_or_changed(raws, store, report, progress, tracker, known), settings, on_problem):
@@ -161,8 +160,6 @@ def ingest_raw_articles(
         else:
             report.added += 1
         store.save_article(result.article, result.mentions, result.frames)
-        if on_saved:
-            on_saved(result.article)
         if progress:
             progress(1)
     assign_events(store, tracker=tracker)

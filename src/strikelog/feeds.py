@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -149,11 +148,10 @@ def page_article(url: str, response: Response, published: Optional[str] = None) 
 
 
 def fetch_pages(fetcher: Fetcher, store: Store, wanted: dict[str, Optional[str]],
-                on_problem: Callable[[Problem], None]) -> tuple[list[FetchedPage], float]:
+                on_problem: Callable[[Problem], None]) -> list[FetchedPage]:
     """Fetch pages (canonical URL -> publication time from its feed item, or None), conditionally
-    when the ledger holds their validators. Returns the pages with a definite answer (transient
-    errors are reported and left for the next poll) and the seconds spent."""
-    started = time.monotonic()
+    when the ledger holds their validators. Returns the pages with a definite answer; transient
+    errors are reported and left for the next poll."""
     asks = []
     for url in wanted:
         seen = store.seen_url(url) or {}
@@ -173,7 +171,7 @@ def fetch_pages(fetcher: Fetcher, store: Store, wanted: dict[str, Optional[str]]
         except InputError as err:
             on_problem(Problem(url, err.reason))
             pages.append(FetchedPage(url, response=answer, error=err.reason))
-    return pages, time.monotonic() - started
+    return pages
 
 
 def remember_pages(store: Store, pages: list[FetchedPage], problems: dict[str, str]) -> None:

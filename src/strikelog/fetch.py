@@ -51,7 +51,7 @@ def user_agent() -> str:
 class FetchSettings:
     """How politely and how patiently to fetch.
 
-    timeout: seconds for connecting and between bytes, and for a whole response.
+    timeout: seconds for connecting and between bytes; a response still arriving after three times that is abandoned.
     max_bytes: a larger response is abandoned at this size. max_redirects: redirects followed per request.
     host_delay: seconds between the starts of two requests to one host (robots.txt Crawl-delay wins if longer).
     per_host: requests in flight to one host. workers: requests in flight in all.
@@ -87,7 +87,6 @@ class Response:
     body: bytes
     content_type: str
     validators: Validators
-    seconds: float
 
     @property
     def not_modified(self) -> bool:
@@ -214,7 +213,7 @@ class Fetcher:
             response = self._request(current, validators, accept, started)
             if not isinstance(response, str):
                 return Response(url, current, response.status, response.body, response.content_type,
-                                response.validators, time.monotonic() - started)
+                                response.validators)
             following = urljoin(current, response)
             if following in seen:
                 raise FetchError(url, f"redirect loop ({' -> '.join(seen + [following])})")
@@ -250,7 +249,7 @@ class Fetcher:
         if status in REDIRECTS and answer.headers.get("location"):
             return answer.headers["location"]
         if status == 304:
-            return Response(url, url, 304, b"", answer.headers.get("content-type", ""), _validators(answer), 0.0)
+            return Response(url, url, 304, b"", answer.headers.get("content-type", ""), _validators(answer))
         if status != 200:
             raise FetchError(url, f"HTTP {status} {answer.reason_phrase}".rstrip(), transient=status in TRANSIENT_STATUSES)
         limit = self.settings.max_bytes
@@ -265,7 +264,7 @@ class Fetcher:
             if time.monotonic() - started > self.settings.timeout * 3:
                 raise FetchError(url, f"too slow (still sending after {self.settings.timeout * 3:g} s)", transient=True)
             chunks.append(chunk)
-        return Response(url, url, 200, b"".join(chunks), answer.headers.get("content-type", ""), _validators(answer), 0.0)
+        return Response(url, url, 200, b"".join(chunks), answer.headers.get("content-type", ""), _validators(answer))
 
     def _host(self, url: str) -> _Host:
         with self._hosts_lock:

@@ -115,7 +115,7 @@ class FeedWatcher:
             if self._wants(item):
                 page_feeds[item.url].append(item.feed)
                 wanted.setdefault(item.url, item.published)
-        pages, _ = feeds.fetch_pages(self.fetcher, self.store, wanted, problem)
+        pages = feeds.fetch_pages(self.fetcher, self.store, wanted, problem)
         report.fetch_seconds = time.monotonic() - started
         report.pages_fetched = sum(1 for page in pages if page.raw)
         started = time.monotonic()
