@@ -51,7 +51,8 @@ class IngestReport:
 def analyse(raws: Iterable[RawArticle], settings: Settings, on_problem: Callable[[Problem], None]) -> Iterator[ArticleResult]:
     """Per-article stages: clean -> language -> extract -> time -> place -> cluster."""
     resolver = place.PlaceResolver(place.gazetteer_at(str(settings.gazetteer)))
-    for parsed in language.parse(_cleaned(raws, on_problem), settings.model, settings.batch_size):
+    articles = _cleaned(raws, settings.max_article_chars, on_problem)
+    for parsed in language.parse(articles, settings.model, settings.batch_size):
         mentions = extract(parsed)
         mentions = time.resolve(mentions, parsed.article.anchor)
         mentions = resolver.resolve(mentions)
@@ -63,10 +64,10 @@ def _article_frames(result: ArticleResult) -> merge.ArticleFrames:
     return merge.ArticleFrames(result.article.id, result.frames, result.mentions, anchor.moment if anchor else None)
 
 
-def _cleaned(raws: Iterable[RawArticle], on_problem: Callable[[Problem], None]) -> Iterator[Article]:
+def _cleaned(raws: Iterable[RawArticle], max_chars: int, on_problem: Callable[[Problem], None]) -> Iterator[Article]:
     for raw in raws:
         try:
-            yield clean.clean(raw)
+            yield clean.clean(raw, max_chars)
         except InputError as err:
             on_problem(Problem(err.path, err.reason))
 
@@ -153,12 +154,12 @@ def ingest_raw_articles(
     (an updated one replacing its earlier mentions), then merged into the ledger's events. Counts,
     problems and what changed in the ledger go to `report`."""
     tracker = ChangeTracker()
-    known: dict[str, bool] = {}
-    for result in analyse(_new_or_changed(raws, store, report, progress, tracker, known), settings, on_problem):
-        if known[result.article.id]:
-            report.updated += 1
-        else:
+    for result in analyse(_new_or_changed(raws, store, report, progress), settings, on_problem):
+        if store.article_hash(result.article.id) is None:
             report.added += 1
+        else:
+            report.updated += 1
+            tracker.replacing([store.event(e) for e in store.events_of_article(result.article.id)])
         store.save_article(result.article, result.mentions, result.frames)
         if progress:
             progress(1)
@@ -167,20 +168,14 @@ def ingest_raw_articles(
     report.changes = tracker.changes()
 
 
-def _new_or_changed(raws: Iterable[RawArticle], store: Store, report: IngestReport, progress: Optional[Progress],
-                    tracker: ChangeTracker, known: dict[str, bool]) -> Iterator[RawArticle]:
-    """The articles whose content hash is new; `known` notes whether each is already in the ledger.
-    (Added and updated are counted once an article is analysed: one that cannot be is a problem.)"""
+def _new_or_changed(raws: Iterable[RawArticle], store: Store, report: IngestReport, progress: Optional[Progress]) -> Iterator[RawArticle]:
+    """The articles not yet in the ledger with this content; the others are counted as unchanged."""
     for raw in raws:
-        stored = store.article_hash(raw.id)
-        if stored == raw.content_hash:
+        if store.article_hash(raw.id) == raw.content_hash:
             report.unchanged += 1
             if progress:
                 progress(1)
             continue
-        known[raw.id] = stored is not None
-        if stored is not None:
-            tracker.replacing([store.event(e) for e in store.events_of_article(raw.id)])
         yield raw
 
 

@@ -6,11 +6,15 @@ article's anchor time from metadata or from a dateline/"Updated:" line.
 """
 from __future__ import annotations
 
+import importlib
+import itertools
 import json
 import re
 from functools import lru_cache
 from importlib import resources
 from typing import Optional
+
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from .dates import parse_moment
 from .errors import InputError
@@ -23,6 +27,20 @@ _TYPOGRAPHY = str.maketrans({
 _SENTENCE_END = re.compile(r"[.!?\"')\]]\s*$")
 _DATE_LABEL = re.compile(r"^\s*(updated|last updated|published|posted|first published|date)\s*[:\-]?\s*", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+_LETTERS = re.compile(r"[^\W\d_]+")
+MAX_ARTICLE_CHARS = 200_000
+# Language check on an article's first words: English news has 30-45% words from spaCy's English
+# stop list; a text in another Latin-script language has under 10% of those and more of its own
+# language's; a text mostly in another script is not English either. Terse English (headline style)
+# with few function words is still English: it matches no other list better.
+LANGUAGE_SAMPLE_WORDS = 400
+LANGUAGE_MIN_WORDS = 20
+ENGLISH_MIN_SHARE = 0.15
+OTHER_LATIN_LANGUAGES = {
+    "fr": "French", "es": "Spanish", "pt": "Portuguese", "de": "German", "it": "Italian", "nl": "Dutch",
+    "tr": "Turkish", "id": "Indonesian", "ms": "Malay", "tl": "Tagalog", "ro": "Romanian", "pl": "Polish",
+    "cs": "Czech", "hr": "Croatian", "sq": "Albanian", "ca": "Catalan", "sv": "Swedish", "da": "Danish",
+}
 
 
 @lru_cache(maxsize=1)
@@ -30,14 +48,17 @@ def debris_vocabulary() -> dict:
     return json.loads(resources.files("strikelog.data").joinpath("debris.json").read_text("utf-8"))
 
 
-def clean(raw: RawArticle) -> Article:
-    """Content paragraphs, title and anchor of one article; raises InputError if nothing is left."""
+def clean(raw: RawArticle, max_chars: int = MAX_ARTICLE_CHARS) -> Article:
+    """Content paragraphs, title and anchor of one article. Raises InputError if nothing is left, if
+    the text is longer than `max_chars` (the language model needs about 1 GB per 250,000 characters),
+    or if it is not in English."""
     if raw.is_html:
         title, lines, captions, html_date = _lines_from_html(raw)
     else:
         title, lines, captions, html_date = None, _lines_from_text(raw.body), [], None
     lines = [normalise(line) for line in lines]
     lines = [line for line in lines if line]
+    _check_english(raw.path, [raw.title or title or "", *lines, *captions])
     anchor = anchor_from_metadata(raw.published or html_date)
     kept: list[Paragraph] = []
     dropped: list[str] = []
@@ -63,38 +84,58 @@ def clean(raw: RawArticle) -> Article:
         kept.append(Paragraph(line, "caption" if is_caption(line) else "body"))
     kept = _drop_trailing_bios(kept, dropped)
     kept.extend(Paragraph(normalise(c), "caption") for c in captions if normalise(c))
-    body = lines[1:] if not headline and not raw.is_html else [line for line in lines if line != headline]
-    if not looks_english(body):  # headlines are too telegraphic to judge by
-        raise InputError(raw.path, "not in English (too few English function words); strikelog reads English only")
     if raw.is_html and not kept:
         raise InputError(raw.path, "HTML page has no article body")
     if not kept and not headline:
         raise InputError(raw.path, "no article text found")
     paragraphs = ((Paragraph(headline, "headline"),) if headline else ()) + tuple(kept)
+    _check_length(raw.path, paragraphs, max_chars)
     return Article(
         id=raw.id, path=raw.path, content_hash=raw.content_hash, title=headline,
         paragraphs=paragraphs, anchor=anchor, url=raw.url, outlet=raw.outlet, dropped=tuple(dropped),
     )
 
 
-# Words that make up a good share of any English news text and are rare in other languages
-# (no "a", "on", "in", "de": French, Spanish and Italian use them too).
-_ENGLISH_FUNCTION_WORDS = frozenset("""
-the of and to was were said is are that with for by from at has have had it its an as which who after been
-this they their he she his her not but would will when where than into about also more over there these
-""".split())
-ENGLISH_MIN_WORDS = 30  # shorter texts are not judged
-ENGLISH_MIN_SHARE = 0.08  # English wire copy runs at 0.25-0.35; French or Arabic text near 0
+def _check_length(path: str, paragraphs: tuple[Paragraph, ...], max_chars: int) -> None:
+    length = sum(len(p.text) for p in paragraphs)
+    if length > max_chars:
+        raise InputError(path, f"article too long ({length:,} characters of text; the limit is {max_chars:,},"
+                               " STRIKELOG_MAX_ARTICLE_CHARS)")
 
 
-def looks_english(texts: list[str]) -> bool:
-    """Whether text is English, by the share of English function words among its words (of any
-    script). strikelog has no language identification; this keeps foreign-language pages out of an
-    English pipeline without one."""
-    words = re.findall(r"[^\W\d_]+", " ".join(texts).lower())
-    if len(words) < ENGLISH_MIN_WORDS:
-        return True
-    return sum(1 for w in words if w in _ENGLISH_FUNCTION_WORDS) / len(words) >= ENGLISH_MIN_SHARE
+def _check_english(path: str, lines: list[str]) -> None:
+    """Raise InputError for an article that is not in English (judged on all its lines, debris
+    included: the language is the page's); too short a text passes."""
+    verdict = other_language(" ".join(lines))
+    if verdict:
+        raise InputError(path, f"not in English ({verdict}); only English reports are read")
+
+
+def other_language(text: str) -> Optional[str]:
+    """Why `text` is not English ("looks like French ..."), or None if it is English or too short to tell."""
+    words = [m.group().lower() for m in itertools.islice(_LETTERS.finditer(text), LANGUAGE_SAMPLE_WORDS)]
+    if len(words) < LANGUAGE_MIN_WORDS:
+        return None
+    latin = sum(all(ch < "\u0250" for ch in word) for word in words) / len(words)
+    if latin < 0.5:
+        return "written mostly in a non-Latin script"
+    english = _share(words, STOP_WORDS)
+    if english >= ENGLISH_MIN_SHARE:
+        return None
+    share, name = max((_share(words, _stop_words(code)), name) for code, name in OTHER_LATIN_LANGUAGES.items())
+    if share > english:
+        return f"looks like {name}: {share:.0%} of its words are common {name} words, {english:.0%} common English ones"
+    return None
+
+
+def _share(words: list[str], vocabulary: frozenset | set) -> float:
+    return sum(word in vocabulary for word in words) / len(words)
+
+
+@lru_cache(maxsize=None)
+def _stop_words(code: str) -> frozenset:
+    """spaCy's stop list of a language (no model needed: it ships with spaCy itself)."""
+    return frozenset(importlib.import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS)
 
 
 def normalise(text: str) -> str:

@@ -20,6 +20,7 @@ class Settings:
     model: name or path of the spaCy English pipeline (STRIKELOG_MODEL).
     gazetteer: path of the SQLite gazetteer built from GeoNames on first use (STRIKELOG_GAZETTEER).
     max_file_bytes: larger input files are skipped with a message (STRIKELOG_MAX_FILE_BYTES).
+    max_article_chars: articles with more text are skipped with a message (STRIKELOG_MAX_ARTICLE_CHARS).
     """
 
     model: str = field(default_factory=lambda: os.environ.get("STRIKELOG_MODEL", DEFAULT_MODEL))
@@ -30,5 +31,8 @@ class Settings:
     )
     max_file_bytes: int = field(
         default_factory=lambda: int(os.environ.get("STRIKELOG_MAX_FILE_BYTES", 20_000_000))
+    )
+    max_article_chars: int = field(
+        default_factory=lambda: int(os.environ.get("STRIKELOG_MAX_ARTICLE_CHARS", 200_000))
     )
     batch_size: int = 64

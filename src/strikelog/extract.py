@@ -8,9 +8,11 @@ are left as raw expressions for the time and place stages.
 """
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from .counts import read_count
 from .records import Claim, Count, Mention, ParsedArticle, PlaceRef, Tagged, TimeExpr
@@ -52,6 +54,7 @@ class _Sentence:
     span: Any  # spacy Span
     kind: str  # paragraph kind
     tags: list[Tagged]
+    ents: list[Any]  # the model's entities inside the sentence
 
     @property
     def text(self) -> str:
@@ -80,17 +83,19 @@ class ArticleReader:
         self.article_id = parsed.article.id
         self.last_actor: Optional[str] = None
         self.last_site: Optional[PlaceRef] = None  # for "the base", "the airport"
-        self.doc_tags = {id(doc): tags for doc, tags in zip(parsed.docs, parsed.tags)}
+        self.tags_at = {id(doc): _tags_by_token(tags) for doc, tags in zip(parsed.docs, parsed.tags)}
         self.sentences = list(self._sentences())
 
     def _sentences(self):
         index = 0
         for doc, tags, paragraph in zip(self.parsed.docs, self.parsed.tags, self.parsed.article.paragraphs):
-            for sent in doc.sents:
+            sents = list(doc.sents)
+            tags_of = _within_sentences(sents, tags, lambda t: (t.start, t.end))
+            ents_of = _within_sentences(sents, doc.ents, lambda e: (e.start, e.end))
+            for number, sent in enumerate(sents):
                 if not sent.text.strip():
                     continue
-                yield _Sentence(index, sent, paragraph.kind,
-                                [t for t in tags if t.start >= sent.start and t.end <= sent.end])
+                yield _Sentence(index, sent, paragraph.kind, tags_of[number], ents_of[number])
                 index += 1
 
     def mentions(self) -> list[Mention]:
@@ -109,7 +114,7 @@ class ArticleReader:
 
     def calendar_time(self, sent: _Sentence) -> Optional[TimeExpr]:
         """The last expression in a sentence that names a day ("On Tuesday afternoon"), not a clock time."""
-        days = [s for s in _time_spans(sent.span) if re.search(r"day|\d{1,2}\b|yesterday|tonight|night", s.text.lower())]
+        days = [s for s in _time_spans(sent) if re.search(r"day|\d{1,2}\b|yesterday|tonight|night", s.text.lower())]
         return TimeExpr(days[-1].text, "past", sent.index) if days else None
 
     # ---- triggers -------------------------------------------------------------------------
@@ -316,9 +321,9 @@ class ArticleReader:
         """Dictionary tags that overlap the given tokens (all from one doc)."""
         if not tokens:
             return []
-        index = {t.i for t in tokens}
-        tags = self.doc_tags.get(id(tokens[0].doc), [])
-        return [t for t in tags if any(i in index for i in range(t.start, t.end))]
+        at = self.tags_at.get(id(tokens[0].doc), {})
+        found = {id(tag): (order, tag) for tok in tokens for order, tag in at.get(tok.i, ())}
+        return [tag for _, tag in sorted(found.values(), key=lambda pair: pair[0])]
 
     def actor_from(self, tok: Any, sent: _Sentence, others: set[int], speaker: Optional["_Speaker"],
                    pronouns: bool = True) -> Optional[str]:
@@ -465,7 +470,7 @@ class ArticleReader:
         tense = _tense(group.members[0])
         exprs: list[TimeExpr] = []
         reporting = set(self.rules["reporting_verbs"])
-        for ent in _time_spans(sent.span):
+        for ent in _time_spans(sent):
             if _right_after_reporting(ent, reporting):
                 continue  # "said on Monday": the day of the statement, however the parser hung it
             owner, via_report = self.owner_with_report(ent.root, groups, reporting)
@@ -542,7 +547,7 @@ class ArticleReader:
                 spans.append((doc[tag.start:tag.end], tag.label))
             if tag.label in ("SITE", "COUNTRY"):
                 taken.update(range(tag.start, tag.end))
-        for ent in sent.span.ents:
+        for ent in sent.ents:
             if ent.label_ in ("GPE", "LOC", "FAC") and not any(i in taken for i in range(ent.start, ent.end)):
                 span = _strip_det(ent)
                 if span is not None and _is_locative(span):
@@ -893,8 +898,9 @@ def _tense(tok: Any) -> str:
     return "past"
 
 
-def _time_spans(span: Any) -> list[Any]:
-    spans = [ent for ent in span.ents if ent.label_ in ("DATE", "TIME")]
+def _time_spans(sent: _Sentence) -> list[Any]:
+    span = sent.span
+    spans = [ent for ent in sent.ents if ent.label_ in ("DATE", "TIME")]
     covered = {i for ent in spans for i in range(ent.start, ent.end)}
     for tok in span:  # weekday names the model did not label
         if tok.i not in covered and re.fullmatch(r"(mon|tues|wednes|thurs|fri|satur|sun)day('s)?", tok.lower_):
@@ -904,6 +910,28 @@ def _time_spans(span: Any) -> list[Any]:
         if found is not None and not any(i in covered for i in range(found.start, found.end)):
             spans.append(found)
     return spans
+
+
+def _within_sentences(sents: list[Any], items: Iterable[Any], bounds: Callable[[Any], tuple[int, int]]) -> list[list[Any]]:
+    """Items (tags, entities) bucketed by the sentence that wholly contains them, in linear time:
+    a long paragraph must not cost a scan of all its items per sentence."""
+    starts = [sent.start for sent in sents]
+    buckets: list[list[Any]] = [[] for _ in sents]
+    for item in items:
+        start, end = bounds(item)
+        number = bisect.bisect_right(starts, start) - 1
+        if number >= 0 and end <= sents[number].end:
+            buckets[number].append(item)
+    return buckets
+
+
+def _tags_by_token(tags: list[Tagged]) -> dict[int, list[tuple[int, Tagged]]]:
+    """Token index -> the tags covering it, each with its position in the doc's tag list."""
+    at: dict[int, list[tuple[int, Tagged]]] = {}
+    for order, tag in enumerate(tags):
+        for i in range(tag.start, tag.end):
+            at.setdefault(i, []).append((order, tag))
+    return at
 
 
 def _root_group(groups: list[_Group]) -> Optional[_Group]:

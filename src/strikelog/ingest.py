@@ -6,6 +6,7 @@ reason; it never stops the batch.
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
@@ -85,7 +86,8 @@ def read_file(path: Path, on_problem: ProblemSink, max_bytes: int = 20_000_000) 
 
 
 def read_text(path: Path, max_bytes: int) -> str:
-    """Return the file's text, or raise InputError for empty, huge, binary or non-UTF-8 files."""
+    """Return the file's text (UTF-8, or UTF-16 with a byte-order mark), or raise InputError for
+    empty, huge, binary or undecodable files."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -97,6 +99,8 @@ def read_text(path: Path, max_bytes: int) -> str:
         raise InputError(str(path), f"cannot read file ({err.strerror or err})") from None
     if not data.strip():
         raise InputError(str(path), "empty file")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode_utf16(path, data)
     if b"\x00" in data[:8192]:
         raise InputError(str(path), "binary file (NUL bytes), not text")
     try:
@@ -105,6 +109,17 @@ def read_text(path: Path, max_bytes: int) -> str:
         raise InputError(
             str(path), f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); re-save it as UTF-8"
         ) from None
+
+
+def _decode_utf16(path: Path, data: bytes) -> str:
+    """Text saved as UTF-16 with a byte-order mark (some Windows tools do)."""
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError:
+        text = "\x00"
+    if "\x00" in text:
+        raise InputError(str(path), "binary file (starts with a UTF-16 byte-order mark but is not UTF-16 text)")
+    return text
 
 
 def read_sidecar(path: Path) -> dict:

@@ -105,6 +105,7 @@ CREATE INDEX IF NOT EXISTS decisions_a ON decisions(a_article);
 CREATE INDEX IF NOT EXISTS decisions_b ON decisions(b_article);
 """
 SCHEMA_VERSION = 3  # 3: feeds, feed_items and seen_urls (created on open; older ledgers simply gain them)
+BUSY_TIMEOUT = 300.0  # seconds a writer waits for another process's write transaction to finish
 DECISION_SIMILARITY = 80.0  # rapidfuzz ratio for following a decision's sentence through an edit
 
 # Search structures for the web API (bounding box, text search). Created after
@@ -122,22 +123,36 @@ CREATE VIRTUAL TABLE IF NOT EXISTS events_search USING fts5(event_id UNINDEXED, 
 class Store:
     """The SQLite ledger. Use as a context manager or call close()."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, busy_timeout: float = BUSY_TIMEOUT):
         self.path = Path(path)
+        self.busy_timeout = busy_timeout
         self._depth = 0
         try:
-            self.db = sqlite3.connect(str(self.path), timeout=30)
+            # Autocommit mode: every write goes through transaction(), which takes the write lock up
+            # front (BEGIN IMMEDIATE), so what a writer reads inside it cannot change under it.
+            self.db = sqlite3.connect(str(self.path), timeout=busy_timeout, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
-            migrated = self._migrate()
-            self.db.executescript(SCHEMA)
-            if migrated:
-                self._reindex()
-            self._add_search_columns()
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if self._needs_setup():
+                with self.transaction():
+                    self._set_up()
         except sqlite3.DatabaseError as err:
             raise LedgerError(f"{self.path}: cannot open the ledger database ({err})") from None
         self.db.row_factory = sqlite3.Row
+
+    def _needs_setup(self) -> bool:
+        """True for a new ledger or one written by an older version (readers skip the write lock)."""
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(events)")}
+        return version != SCHEMA_VERSION or "lat" not in columns
+
+    def _set_up(self) -> None:
+        migrated = self._migrate()
+        _run_script(self.db, SCHEMA)
+        if migrated:
+            self._reindex()
+        self._add_search_columns()
+        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _migrate(self) -> bool:
         """A version-1 ledger (events recomputed wholesale) gains the frame index; its events are
@@ -168,7 +183,9 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One transaction; nested calls join the outer one, which commits or rolls back all."""
+        """One write transaction holding the ledger's write lock from its start; nested calls join the
+        outer one, which commits or rolls back all. Another process's writer waits up to
+        `busy_timeout` seconds for the lock, then gets a LedgerError saying the ledger is busy."""
         if self._depth:
             self._depth += 1
             try:
@@ -176,12 +193,43 @@ class Store:
             finally:
                 self._depth -= 1
             return
+        self._begin()
         self._depth = 1
         try:
-            with self.db:
-                yield
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
         finally:
             self._depth = 0
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: every query inside sees the ledger as of its start, however many
+        writes other processes commit meanwhile (WAL readers never wait for writers)."""
+        if self._depth:
+            yield
+            return
+        self.db.execute("BEGIN")
+        self._depth = 1
+        try:
+            yield
+        finally:
+            self._depth = 0
+            self.db.execute("COMMIT")
+
+    def _begin(self) -> None:
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) and "busy" not in str(err):
+                raise
+            raise LedgerError(
+                f"{self.path}: the ledger is busy: another process has held its write lock for more than"
+                f" {self.busy_timeout:g} seconds; try again when it has finished"
+            ) from None
 
     def __enter__(self) -> "Store":
         return self
@@ -590,15 +638,14 @@ class Store:
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(events)")}
         upgrading = "lat" not in columns
         if upgrading:
-            with self.db:
-                self.db.execute("ALTER TABLE events ADD COLUMN lat REAL")
-                self.db.execute("ALTER TABLE events ADD COLUMN lon REAL")
-        self.db.executescript(SEARCH_SCHEMA)
+            self.db.execute("ALTER TABLE events ADD COLUMN lat REAL")
+            self.db.execute("ALTER TABLE events ADD COLUMN lon REAL")
+        _run_script(self.db, SEARCH_SCHEMA)
         if upgrading:
             self._reindex_stored_events()
 
     def _reindex_stored_events(self) -> None:
-        with self.db:
+        with self.transaction():
             self._clear_search_index()
             for (data,) in self.db.execute("SELECT data FROM events").fetchall():
                 obj = json.loads(data)
@@ -621,6 +668,13 @@ class Store:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run a schema script statement by statement: executescript() would commit the open transaction."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 # ---- (de)serialisation of stage records ---------------------------------------------------------------

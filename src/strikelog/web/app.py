@@ -79,14 +79,15 @@ class LedgerReader:
         self.local = threading.local()
 
     async def run(self, read: Callable[[Store], T]) -> T:
-        """`read(store)` in a reader thread, awaited without blocking the server."""
+        """`read(store)` in a reader thread, in one read transaction, awaited without blocking the server."""
         return await asyncio.get_running_loop().run_in_executor(self.pool, self._call, read)
 
     def _call(self, read: Callable[[Store], T]) -> T:
         store = getattr(self.local, "store", None)
         if store is None:
             store = self.local.store = Store(self.db)
-        return read(store)
+        with store.snapshot():
+            return read(store)
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)

@@ -16,8 +16,9 @@ CHUNK_EVENTS = 500
 
 
 def export_chunks(db: Path, filters: EventFilters, sort: str, fmt: str) -> Iterator[str]:
-    """The export as text chunks of up to CHUNK_EVENTS events, read from its own connection to the ledger."""
-    with Store(db) as store:
+    """The export as text chunks of up to CHUNK_EVENTS events, read from its own connection to the ledger
+    in one read transaction (an ingest writing meanwhile does not show half-way through)."""
+    with Store(db) as store, store.snapshot():
         events = store.iter_events(filters, sort)
         if fmt == "csv":
             yield from _csv(events)

@@ -1,0 +1,4 @@
+"""`python -m strikelog ...` is the `strikelog` command."""
+from .cli import main
+
+main()
