@@ -240,6 +240,18 @@ def test_robots_user_agent_per_host_delay_and_concurrency_limit_seen_from_the_se
     assert max(h.in_flight for h in site.hits if h.path in paths) == 2
 
 
+def test_a_page_announced_too_large_or_not_html_is_refused_before_its_body(site, tmp_path):
+    site.routes["/declared.html"] = lambda path: Answer(body=endless(), headers={"Content-Length": str(100 * 2 ** 20)})
+    site.routes["/report.pdf"] = lambda path: Answer(body=b"%PDF-1.7 ...", content_type="application/pdf")
+    report = ingest_sources([site.url("/declared.html"), site.url("/report.pdf")], tmp_path / "l.db", fetch_settings=FAST)
+    got = reasons(report)
+    assert got[site.url("/declared.html")] == "too large (104,857,600 bytes announced; the limit is 2,000,000)"
+    assert got[site.url("/report.pdf")] == "not an HTML page (content type application/pdf)"
+    assert report.added == 0
+    with Store(tmp_path / "l.db") as store:  # lasting failures: not asked for again by a feed
+        assert store.seen_url(site.url("/report.pdf"))["outcome"].startswith("not an HTML page")
+
+
 def test_a_failing_feed_is_polled_less_and_less_often(site, tmp_path):
     db = tmp_path / "l.db"
     now = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
