@@ -84,10 +84,8 @@ def clean(raw: RawArticle, max_chars: int = MAX_ARTICLE_CHARS) -> Article:
         kept.append(Paragraph(line, "caption" if is_caption(line) else "body"))
     kept = _drop_trailing_bios(kept, dropped)
     kept.extend(Paragraph(normalise(c), "caption") for c in captions if normalise(c))
-    if raw.is_html and not kept:
-        raise InputError(raw.path, "HTML page has no article body")
     if not kept and not headline:
-        raise InputError(raw.path, "no article text found")
+        raise InputError(raw.path, "HTML page has no article body" if raw.is_html else "no article text found")
     paragraphs = ((Paragraph(headline, "headline"),) if headline else ()) + tuple(kept)
     _check_length(raw.path, paragraphs, max_chars)
     return Article(

@@ -176,11 +176,17 @@ def fetch_pages(fetcher: Fetcher, store: Store, wanted: dict[str, Optional[str]]
 
 def remember_pages(store: Store, pages: list[FetchedPage], problems: dict[str, str]) -> None:
     """Record each fetched page in the ledger with its outcome ("ingested", or why not) and validators,
-    after its article has been saved (so that a crash in between means a fetch again, never a skip)."""
-    for page in pages:
-        validators = page.response.validators if page.response else Validators()
-        outcome = page.error or problems.get(page.url) or INGESTED
-        if page.response and page.response.not_modified:
-            outcome = (store.seen_url(page.url) or {}).get("outcome", INGESTED)
-        store.mark_url_seen(page.url, outcome, page.raw.id if page.raw and outcome == INGESTED else None,
-                            validators.etag, validators.last_modified, page.raw.content_hash if page.raw else None)
+    after its article has been saved (so that a crash in between means a fetch again, never a skip).
+    One transaction for all."""
+    with store.transaction():
+        for page in pages:
+            _remember(store, page, problems)
+
+
+def _remember(store: Store, page: FetchedPage, problems: dict[str, str]) -> None:
+    validators = page.response.validators if page.response else Validators()
+    outcome = page.error or problems.get(page.url) or INGESTED
+    if page.response and page.response.not_modified:
+        outcome = (store.seen_url(page.url) or {}).get("outcome", INGESTED)
+    store.mark_url_seen(page.url, outcome, page.raw.id if page.raw and outcome == INGESTED else None,
+                        validators.etag, validators.last_modified, page.raw.content_hash if page.raw else None)

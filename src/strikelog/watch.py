@@ -131,16 +131,15 @@ class FeedWatcher:
         """Record the feeds' items and polls once their pages are in the ledger. An item whose page
         failed for now is kept without its signature, and its feed without validators, so that the
         next poll reads the feed in full and asks for the page again; a watcher stopped before this
-        point reads the feeds again too. Either way nothing is skipped."""
-        retry = set()
-        for item in items:
-            pending = item.url in wanted and item.url not in settled
-            if pending:
-                retry.add(item.feed)
-            self.store.save_feed_item(item.feed, item.item_id, item.url, "" if pending else item.signature)
-        for url, (feed, validators, fresh) in read.items():
-            kept = (None, None) if url in retry else (validators.etag, validators.last_modified)
-            self.store.record_feed_poll(url, stamp, kept, feed.title, fresh)
+        point reads the feeds again too. Either way nothing is skipped. One transaction for all."""
+        retry = {item.feed for item in items if item.url in wanted and item.url not in settled}
+        with self.store.transaction():
+            for item in items:
+                pending = item.url in wanted and item.url not in settled
+                self.store.save_feed_item(item.feed, item.item_id, item.url, "" if pending else item.signature)
+            for url, (feed, validators, fresh) in read.items():
+                kept = (None, None) if url in retry else (validators.etag, validators.last_modified)
+                self.store.record_feed_poll(url, stamp, kept, feed.title, fresh)
 
     def _read_feeds(self, urls: list[str], stamp: str, report: PollReport,
                     problem: Callable[[Problem], None]) -> dict[str, tuple[feeds.Feed, Validators, int]]:
