@@ -85,9 +85,9 @@ class Gazetteer:
         self.lookup = lru_cache(maxsize=20000)(self._lookup)
 
     def _lookup(self, text: str) -> tuple[Place, ...]:
-        rows = self._rows("SELECT p.* FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ?", name_key(text))
+        rows = self._rows("SELECT p.* FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ? LIMIT 50", name_key(text))
         if not rows:
-            rows = self._rows("SELECT p.* FROM names n JOIN places p ON p.id = n.place_id WHERE n.bare = ?", bare_key(text))
+            rows = self._rows("SELECT p.* FROM names n JOIN places p ON p.id = n.place_id WHERE n.bare = ? LIMIT 50", bare_key(text))
         if rows:
             return tuple(_place(r) for r in rows)
         return tuple(replace(_place(r), fuzzy=True) for r in self._fuzzy(text))
@@ -95,7 +95,7 @@ class Gazetteer:
     def _rows(self, sql: str, key: str) -> list[sqlite3.Row]:
         if not key:
             return []
-        return self.db.execute(sql + " LIMIT 50", (key,)).fetchall()
+        return self.db.execute(sql, (key,)).fetchall()
 
     def _fuzzy(self, text: str) -> list[sqlite3.Row]:
         from rapidfuzz import fuzz

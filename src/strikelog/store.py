@@ -453,9 +453,9 @@ class Store:
 
     def facts(self, article_id: Optional[str] = None) -> list[dict]:
         """Article facts: aggregate statements ("66 attacks since October 17") that are not single events."""
-        sql = "SELECT article_id, data FROM mentions" + (" WHERE article_id = ?" if article_id else "")
         out = []
-        for aid, data in self.db.execute(sql + " ORDER BY article_id, idx", (article_id,) if article_id else ()):
+        for aid, data in self.db.execute("SELECT article_id, data FROM mentions WHERE ? IS NULL OR article_id = ?"
+                                         " ORDER BY article_id, idx", (article_id, article_id)):
             m = json.loads(data)
             if m["status"] == "aggregate":
                 out.append({"article": aid, "kind": m["sub_event_type"], "trigger": m["trigger"],

@@ -70,6 +70,8 @@ def parse_text(name: str, value: Optional[str]) -> Optional[str]:
         return None
     if len(value) > MAX_TEXT:
         raise BadParameter(name, f"at most {MAX_TEXT} characters")
+    if any(ch < " " for ch in value):
+        raise BadParameter(name, "control characters are not allowed")  # SQLite would cut the text at a NUL
     return value.strip() or None
 
 
