@@ -115,3 +115,20 @@ def test_the_web_app_reads_consistent_snapshots_while_an_ingest_writes(tmp_path,
     assert final["total"] == len(reported)  # the page shows reported events, not background ones
     assert ledger_faults(db) == []
     assert reads >= 5
+
+
+@pytest.mark.slow
+def test_rounds_of_four_ingests_at_once(tmp_path):
+    """Three rounds of four ingests started together on one ledger, each round over a new quarter-split
+    of the reports; the ledger always equals one ingest of everything so far."""
+    db = tmp_path / "shared.db"
+    reference = tmp_path / "reference.db"
+    for round_ in range(3):
+        corpus = CORPUS[round_::3]
+        folders = [_folder(tmp_path, f"r{round_}q{q}", corpus[q::4]) for q in range(4)]
+        runs = [_ingest(folder, db) for folder in folders]
+        outputs = [run.communicate(timeout=600) for run in runs]
+        assert [run.returncode for run in runs] == [0, 0, 0, 0], outputs
+        ingest_paths(folders, reference)
+        assert ledger_faults(db) == []
+        assert ledger_dump(db) == ledger_dump(reference)

@@ -405,6 +405,33 @@ def test_a_read_only_server_needs_an_existing_ledger(tmp_path):
     client = TestClient(create_app(tmp_path / "new.db", token=TOKEN))
     assert client.get("/api/v1/events").json()["total"] == 0
 
+# ---- followed feeds ----------------------------------------------------------------------------------------
+def test_feeds_lists_each_followed_feed_with_its_health(web_ledger, tmp_path):
+    db = tmp_path / "ledger.db"
+    shutil.copy(web_ledger, db)
+    assert TestClient(create_app(db)).get("/api/v1/feeds").json() == {"feeds": []}
+    with Store(db) as store:  # what a watcher leaves behind (tests/test_feeds.py polls real feeds)
+        store.add_feeds(["https://example.org/world.rss", "https://example.org/broken.rss", "https://example.org/new.rss"])
+        store.record_feed_poll("https://example.org/world.rss", "2025-03-01T12:00:00+00:00", ('"v1"', None), "World", 3)
+        store.record_feed_problem("https://example.org/world.rss", "2025-03-01T12:00:00+00:00",
+                                  "https://example.org/a.html: HTTP 404 Not Found")
+        store.record_feed_poll("https://example.org/world.rss", "2025-03-01T12:15:00+00:00")
+        store.record_feed_failure("https://example.org/broken.rss", "2025-03-01T12:00:00+00:00", "malformed feed XML")
+        store.record_feed_failure("https://example.org/broken.rss", "2025-03-01T12:15:00+00:00", "malformed feed XML")
+    response = TestClient(create_app(db)).get("/api/v1/feeds")
+    assert response.status_code == 200
+    feeds = {f["url"]: f for f in response.json()["feeds"]}
+    world = feeds["https://example.org/world.rss"]
+    assert world["status"] == "ok" and world["title"] == "World" and world["items"] == 3
+    assert world["polls"] == 2 and world["not_modified"] == 1 and world["failures"] == 0 and world["errors"] == 1
+    assert world["last_poll"] == "2025-03-01T12:15:00+00:00" and world["last_new"] == "2025-03-01T12:00:00+00:00"
+    assert world["last_error"].endswith("HTTP 404 Not Found") and "etag" not in world
+    broken = feeds["https://example.org/broken.rss"]
+    assert (broken["status"], broken["failures"], broken["errors"], broken["last_new"]) == ("failing", 2, 2, None)
+    assert feeds["https://example.org/new.rss"]["status"] == "new"
+    page = TestClient(create_app(db)).get("/").text
+    assert 'id="feeds-area"' in page
+
 
 def test_a_ledger_written_before_the_search_columns_gains_them(tmp_path, everything):
     db = tmp_path / "old.db"

@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -13,9 +14,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Optional, TypeVar, Union
 
-from . import export, ingest, merge, place
+from . import export, feeds, ingest, merge, place
+from .changes import ChangeTracker, LedgerChanges
 from .config import Settings
 from .errors import EventNotFound, InputError, LedgerError
+from .fetch import Fetcher, FetchSettings, canonical_url, is_url
 from .merge import Frame
 from .pipeline import ArticleResult, analyse  # noqa: F401 (analyse: part of the library API)
 from .records import Article, BatchResult, Event, Problem, RawArticle
@@ -35,6 +38,7 @@ class IngestReport:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     events: int = 0
+    changes: LedgerChanges = field(default_factory=LedgerChanges)
 
 
 def _article_frames(result: ArticleResult) -> merge.ArticleFrames:
@@ -78,25 +82,80 @@ def ingest_paths(
             on_problem(p)
 
     with Store(db) as store:
-        raws = ingest.read_articles(paths, problem, settings.max_file_bytes)
-        fresh = new_or_changed(raws, store, report, progress, settings.write_batch)
-        for batch in chunked(analyse_all(fresh, settings, problem), settings.write_batch):
-            save_results(store, batch, report)
-            if progress:
-                progress(len(batch))
-        assign_events(store)
-        report.events = store.count_events()
+        ingest_raw_articles(ingest.read_articles(paths, problem, settings.max_file_bytes), store, settings, report,
+                            problem, progress)
     return report
 
 
-def save_results(store: Store, results: list[ArticleResult], report: IngestReport) -> None:
-    """Save analysed articles in one transaction, in the order given, counting each as added or
-    updated (only what is saved is counted: an article the clean stage refused is not)."""
+def ingest_sources(
+    sources: Iterable[PathLike], db: PathLike, settings: Optional[Settings] = None,
+    fetch_settings: Optional[FetchSettings] = None, on_problem: Optional[Callable[[Problem], None]] = None,
+    progress: Optional[Progress] = None,
+) -> IngestReport:
+    """`ingest_paths` for paths and web pages alike: a source starting with http:// or https:// is a
+    URL, fetched politely (strikelog.fetch) and ingested like an .html file; anything else is a path.
+    Only URLs touch the network. A page the ledger already holds is asked for conditionally (a 304
+    counts as unchanged)."""
+    settings = settings or Settings()
+    report = IngestReport()
+
+    def problem(p: Problem) -> None:
+        report.problems.append(p)
+        if on_problem:
+            on_problem(p)
+
+    sources = list(sources)
+    urls = list(dict.fromkeys(canonical_url(str(s)) for s in sources if is_url(s)))
+    paths = [s for s in sources if not is_url(s)]
+    with Store(db) as store:
+        pages: list[feeds.FetchedPage] = []
+        if urls:
+            with Fetcher(fetch_settings) as fetcher:
+                pages = feeds.fetch_pages(fetcher, store, dict.fromkeys(urls), problem)
+            report.unchanged += sum(1 for page in pages if page.response and page.response.not_modified)
+        raws = itertools.chain(ingest.read_articles(paths, problem, settings.max_file_bytes),
+                               (page.raw for page in pages if page.raw))
+        ingest_raw_articles(raws, store, settings, report, problem, progress)
+        feeds.remember_pages(store, pages, {p.path: p.reason for p in report.problems})
+    return report
+
+
+def ingest_raw_articles(
+    raws: Iterable[RawArticle], store: Store, settings: Settings, report: IngestReport,
+    on_problem: Callable[[Problem], None], progress: Optional[Progress] = None,
+) -> None:
+    """The ingest every source shares (files, URLs, feeds): new and changed articles analysed (on
+    `settings.workers` processes) and saved (an updated one replacing its earlier mentions), then
+    merged into the ledger's events. Counts, problems and what changed in the ledger go to `report`."""
+    fresh = new_or_changed(raws, store, report, progress, settings.write_batch)
+    store_results(analyse_all(fresh, settings, on_problem), store, settings, report, progress)
+
+
+def store_results(
+    results: Iterable[ArticleResult], store: Store, settings: Settings, report: IngestReport,
+    progress: Optional[Progress] = None,
+) -> None:
+    """Save analysed articles in input order, `settings.write_batch` per transaction, then merge
+    them into the ledger's events (shared by the single-machine and the Dask ingest)."""
+    tracker = ChangeTracker()
+    for batch in chunked(results, settings.write_batch):
+        _save_batch(store, batch, report, tracker)
+        if progress:
+            progress(len(batch))
+    assign_events(store, tracker=tracker)
+    report.events = store.count_events()
+    report.changes = tracker.changes()
+
+
+def _save_batch(store: Store, results: list[ArticleResult], report: IngestReport, tracker: ChangeTracker) -> None:
+    """One transaction; each article counted as added or updated (only what is saved is counted: an
+    article the clean stage refused is not), an updated one's former events noted as replaced."""
     with store.transaction():
         stored = set(store.article_hashes([r.article.id for r in results]))
         for result in results:
             if result.article.id in stored:
                 report.updated += 1
+                tracker.replacing([store.event(e) for e in store.events_of_article(result.article.id)])
             else:
                 report.added += 1
                 stored.add(result.article.id)
@@ -121,11 +180,12 @@ def new_or_changed(
             yield item
 
 
-def assign_events(store: Store, lex: Optional[Lexicon] = None) -> int:
+def assign_events(store: Store, lex: Optional[Lexicon] = None, tracker: Optional[ChangeTracker] = None) -> int:
     """Merge every pending frame (new, updated, or freed by an analyst's decision) into the ledger's
     canonical events, in one transaction. Only the frames that could share an event with a pending
     one are read (blocking keys: day, place cell, place name, named weapon); the result is the one a
-    merge of the whole ledger would give, whatever the order the articles came in."""
+    merge of the whole ledger would give, whatever the order the articles came in. A `tracker` is told
+    the events replaced and those replacing them."""
     lex = lex or lexicon()
     with store.transaction():
         work = _Neighbourhood(store, lex)
@@ -136,8 +196,12 @@ def assign_events(store: Store, lex: Optional[Lexicon] = None) -> int:
         articles = {a: work.article(a) for a in sorted({ref[0] for ref in work.frames})}
         events = [merge.build_event(g, work.frames, articles, lex) for g in groups]
         old_ids = {e for e in map(store.event_of_frame, work.frames) if e}
+        contracts = [export.to_contract(e) for e in events]
+        if tracker:
+            tracker.replacing([store.event(e) for e in sorted(old_ids)])
+            tracker.replaced(contracts)
         store.replace_component(old_ids, [
-            (export.to_contract(e), e.members, merge.link_targets(e, work.frames, lex)) for e in events
+            (obj, e.members, merge.link_targets(e, work.frames, lex)) for obj, e in zip(contracts, events)
         ])
         stale = {e.event_id for e in events} | store.events_answering(set(work.frames), old_ids)
         for start, end in _windows(sorted({e.when.start for e in events if e.when.start}), merge.RESPONSE_WINDOW_DAYS):

@@ -74,6 +74,9 @@ def clean(raw: RawArticle, max_chars: int = MAX_ARTICLE_CHARS) -> Article:
         if not headline and not raw.is_html:
             headline = line
             continue
+        if line == headline:
+            dropped.append(line)  # the headline again (pages repeat their <h1> in the extracted text)
+            continue
         if is_debris(line):
             dropped.append(line)
             continue

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import textwrap
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -12,6 +14,8 @@ import click
 from . import api, export
 from .config import Settings
 from .errors import StrikelogError
+from .feeds import read_feed_list
+from .fetch import FetchSettings, is_url
 
 DEFAULT_DB = "strikelog.db"
 
@@ -90,7 +94,7 @@ def extract(paths: tuple[Path, ...], fmt: str, workers: Optional[int], quiet: bo
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True)
 @db_option
 @workers_option
 @click.option("--dask", "scheduler", metavar="ADDRESS",
@@ -98,34 +102,95 @@ def extract(paths: tuple[Path, ...], fmt: str, workers: Optional[int], quiet: bo
 @click.option("--parquet", type=click.Path(file_okay=False, path_type=Path),
               help="With --dask: folder, seen by the workers and this machine, for the analysed articles as Parquet.")
 @quiet_option
-def ingest(paths: tuple[Path, ...], db: str, workers: Optional[int], scheduler: Optional[str],
-           parquet: Optional[Path], quiet: bool) -> None:
-    """Add articles to the ledger database. Unchanged articles are skipped; an updated
-    article replaces its earlier version.
+@click.option("--timeout", default=20.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds to wait for a web page.")
+def ingest(sources: tuple[str, ...], db: str, workers: Optional[int], scheduler: Optional[str],
+           parquet: Optional[Path], quiet: bool, timeout: float) -> None:
+    """Add articles to the ledger database: files, folders, or web pages (an argument starting with
+    http:// or https:// is fetched). Unchanged articles are skipped; an updated article replaces
+    its earlier version.
 
-    Example:
+    Examples:
 
         strikelog ingest reports/ --db ledger.db
 
-        strikelog ingest crawl/*.warc.gz --dask tcp://scheduler:8786 --parquet /shared/run1 --db ledger.db
+        strikelog ingest https://example.org/news/strike-report --db ledger.db
+
+        strikelog ingest crawl/ --dask tcp://scheduler:8786 --parquet /shared/run1 --db postgresql://host/ledger
     """
     progress = _Progress(quiet, "ingesting")
     if scheduler:
         if not parquet:
             raise click.UsageError("--dask needs --parquet FOLDER (where the workers write the analysed articles)")
+        if any(is_url(s) for s in sources):
+            raise click.UsageError("--dask reads files and folders; fetch web pages without --dask")
         from .cluster import ingest_dask
 
-        report = _run(ingest_dask, paths, db, scheduler, parquet, _settings(workers), on_problem=api.print_problem,
+        report = _run(ingest_dask, sources, db, scheduler, parquet, _settings(workers), on_problem=api.print_problem,
                       progress=progress)
     else:
-        report = _run(api.ingest_paths, paths, db, _settings(workers), on_problem=api.print_problem, progress=progress)
+        report = _run(api.ingest_sources, sources, db, _settings(workers), FetchSettings(timeout=timeout),
+                      on_problem=api.print_problem, progress=progress)
     progress.close()
     click.echo(
         f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
         f"{len(report.problems)} skipped; {report.events} events in {db}", err=True,
     )
     if not (report.added or report.updated or report.unchanged):
-        raise click.ClickException("no article could be read from the given paths")
+        raise click.ClickException("no article could be read from the given sources")
+
+
+def parse_interval(text: str) -> float:
+    """Seconds in "30s", "15m", "1h" (a bare number is seconds)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", text.lower())
+    if not match or float(match.group(1)) <= 0:
+        raise click.BadParameter(f"{text!r}: expected a duration such as 30s, 15m or 1h")
+    return float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+
+
+@cli.command()
+@click.argument("feeds", nargs=-1, required=True)
+@db_option
+@click.option("--every", default="15m", show_default=True, help="Time between polls: 30s, 15m, 1h.")
+@click.option("--once", is_flag=True, help="Poll once and exit (for cron).")
+@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds between two requests to one host.")
+@click.option("--timeout", default=20.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds to wait for a feed or a page.")
+def watch(feeds: tuple[str, ...], db: str, every: str, once: bool, delay: float, timeout: float) -> None:
+    """Follow RSS/Atom feeds: poll them, fetch the items not seen yet, ingest them, and print what
+    changed (new events, events with a new source, revised figures). FEEDS are feed URLs or files
+    with one URL a line. Runs until Ctrl-C unless --once. Feed state lives in the ledger, so a
+    restarted watcher goes on where it stopped.
+
+    Examples:
+
+        strikelog watch --once --db ledger.db feeds.txt
+
+        strikelog watch --every 15m --db ledger.db https://example.org/world/rss.xml
+    """
+    from .watch import FeedWatcher
+
+    interval = parse_interval(every)
+    urls = _run(read_feed_list, feeds)
+    if not urls:
+        raise click.ClickException("no feed URLs given")
+    fetching = FetchSettings(timeout=timeout, host_delay=delay)
+    with _run(FeedWatcher, db, urls, Settings(), fetching, on_problem=api.print_problem) as watcher:
+        try:
+            while True:
+                started = time.monotonic()
+                report = _run(watcher.poll)
+                for line in report.changes.lines():
+                    click.echo(line)
+                click.echo(f"strikelog: {report.summary()}", err=True)
+                if once:
+                    if report.polled and report.failed == report.polled:
+                        raise click.ClickException("no feed could be read")
+                    return
+                time.sleep(max(0.0, interval - (time.monotonic() - started)))
+        except KeyboardInterrupt:
+            click.echo("strikelog: stopped; the next watch goes on from here", err=True)
 
 
 @cli.command()

@@ -22,12 +22,11 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
 from . import ingest
-from .api import IngestReport, PathLike, Progress, assign_events, new_or_changed, save_results
+from .api import IngestReport, PathLike, Progress, new_or_changed, store_results
 from .config import Settings
 from .pipeline import ArticleResult, analyse
 from .records import Problem
 from .store import Store, article_from, frame_from, mention_from, plain
-from .workers import chunked
 
 FILES_PER_PARTITION = 256
 ROWS_PER_GROUP = 256
@@ -181,12 +180,7 @@ def merge_parquet(
     report = report or IngestReport()
     with Store(db) as store:
         fresh = new_or_changed(read_parquet(parts), store, report, None, settings.write_batch, lambda r: r.article)
-        for batch in chunked(fresh, settings.write_batch):
-            save_results(store, batch, report)
-            if progress:
-                progress(len(batch))
-        assign_events(store)
-        report.events = store.count_events()
+        store_results(fresh, store, settings, report, progress)
     return report
 
 

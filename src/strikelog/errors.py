@@ -15,6 +15,15 @@ class InputError(StrikelogError):
         self.reason = reason
 
 
+class FetchError(InputError):
+    """A URL that could not be fetched; `path` is the URL. `transient` errors (timeouts, refused
+    connections, 429 and 5xx answers) are worth trying again on the next poll; the others are not."""
+
+    def __init__(self, url: str, reason: str, transient: bool = False):
+        super().__init__(url, reason)
+        self.transient = transient
+
+
 class ModelNotFound(StrikelogError):
     """The configured spaCy model is not installed."""
 

@@ -84,6 +84,17 @@ def _tables():
           PrimaryKeyConstraint("event_id", "article_id"),
           ForeignKeyConstraint(["event_id"], ["events.event_id"], ondelete="CASCADE"),
           Index("event_sources_article", "article_id"))
+    Table("feeds", md, txt("url", primary_key=True), txt("title"), txt("added_at", nullable=False), txt("etag"),
+          txt("last_modified"), txt("last_poll"), txt("last_ok"), txt("last_new"),
+          *(Column(name, Integer, nullable=False, server_default="0")
+            for name in ("polls", "not_modified", "items", "failures", "errors")),
+          txt("last_error"), txt("last_error_at"))
+    Table("feed_items", md, txt("feed_url", nullable=False), txt("item_id", nullable=False), txt("url", nullable=False),
+          txt("signature", nullable=False), txt("first_seen", nullable=False), PrimaryKeyConstraint("feed_url", "item_id"),
+          ForeignKeyConstraint(["feed_url"], ["feeds.url"], ondelete="CASCADE"))
+    Table("seen_urls", md, txt("url", primary_key=True), txt("article_id"), txt("etag"), txt("last_modified"),
+          txt("content_hash"), txt("outcome", nullable=False), txt("first_seen", nullable=False),
+          txt("last_fetched", nullable=False))
     Table("events_search", md, txt("event_id", primary_key=True), txt("body", nullable=False),
           Index("events_search_words", text("to_tsvector('simple', body)"), postgresql_using="gin"))
     return md

@@ -4,7 +4,8 @@ Tables: articles (one row per article, keyed by id, with its content hash), sent
 frames (an article's events before cross-article merging) with their blocking keys and the queue
 of frames waiting to be merged (pending), canonical events with their sources, member frames
 (frame_events), the frames or ledger search each answers (event_targets) and resolved links
-(event_links), analysts' decisions, and the web's search structures. Each article is written in
+(event_links), analysts' decisions, the web's search structures, and what the feed watcher knows (feeds with their
+validators and health, the items it has seen, and every fetched URL with its validators). Each article is written in
 one transaction, and each merge in another; WAL mode lets readers read while an ingest writes.
 """
 from __future__ import annotations
@@ -79,6 +80,20 @@ CREATE TABLE IF NOT EXISTS event_sources (
     event_id TEXT NOT NULL REFERENCES events(event_id) ON DELETE CASCADE, article_id TEXT NOT NULL,
     PRIMARY KEY (event_id, article_id)
 );
+CREATE TABLE IF NOT EXISTS feeds (
+    url TEXT PRIMARY KEY, title TEXT, added_at TEXT NOT NULL, etag TEXT, last_modified TEXT, last_poll TEXT,
+    last_ok TEXT, last_new TEXT, polls INTEGER NOT NULL DEFAULT 0, not_modified INTEGER NOT NULL DEFAULT 0,
+    items INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT, last_error_at TEXT
+);
+CREATE TABLE IF NOT EXISTS feed_items (
+    feed_url TEXT NOT NULL REFERENCES feeds(url) ON DELETE CASCADE, item_id TEXT NOT NULL, url TEXT NOT NULL,
+    signature TEXT NOT NULL, first_seen TEXT NOT NULL, PRIMARY KEY (feed_url, item_id)
+);
+CREATE TABLE IF NOT EXISTS seen_urls (
+    url TEXT PRIMARY KEY, article_id TEXT, etag TEXT, last_modified TEXT, content_hash TEXT, outcome TEXT NOT NULL,
+    first_seen TEXT NOT NULL, last_fetched TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS events_date ON events(date_start);
 CREATE INDEX IF NOT EXISTS events_country ON events(country);
 CREATE INDEX IF NOT EXISTS event_sources_article ON event_sources(article_id);
@@ -89,7 +104,7 @@ CREATE INDEX IF NOT EXISTS event_links_target ON event_links(target_id);
 CREATE INDEX IF NOT EXISTS decisions_a ON decisions(a_article);
 CREATE INDEX IF NOT EXISTS decisions_b ON decisions(b_article);
 """
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: feeds, feed_items and seen_urls (created on open; older ledgers simply gain them)
 BUSY_TIMEOUT = 300.0  # seconds a writer waits for another process's write transaction to finish
 DECISION_SIMILARITY = 80.0  # rapidfuzz ratio for following a decision's sentence through an edit
 
@@ -255,7 +270,7 @@ class Store:
         version reported are dissolved: their frames wait, unassigned, for `assign_events`."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self.transaction():
-            self._dissolve(self._events_of_article(article.id))
+            self._dissolve(self.events_of_article(article.id))
             self.db.execute("DELETE FROM articles WHERE id = ?", (article.id,))
             self.db.execute(
                 "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -280,7 +295,8 @@ class Store:
                 [(key, article.id, i) for i, f in enumerate(frames) for key in sorted(blocking_keys(f))],
             )
 
-    def _events_of_article(self, article_id: str) -> list[str]:
+    def events_of_article(self, article_id: str) -> list[str]:
+        """The events this article's reports belong to now."""
         return [r[0] for r in self.db.execute(
             "SELECT DISTINCT event_id FROM frame_events WHERE article_id = ?", (article_id,))]
 
@@ -468,6 +484,79 @@ class Store:
     def articles(self) -> list[dict]:
         return [dict(r) for r in self.db.execute("SELECT * FROM articles ORDER BY id")]
 
+    # ---- feeds and fetched URLs (strikelog.feeds) ------------------------------------------------
+    def add_feeds(self, urls: list[str]) -> None:
+        """Start following these feeds (those already followed keep their state)."""
+        with self.transaction():
+            self.db.executemany("INSERT OR IGNORE INTO feeds (url, added_at) VALUES (?, ?)", [(u, _now()) for u in urls])
+
+    def feed(self, url: str) -> Optional[dict]:
+        row = self.db.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
+        return dict(row) if row else None
+
+    def feeds(self) -> list[dict]:
+        """Every followed feed with its health: polls, items, failures in a row, errors in all, last error."""
+        return [dict(r) for r in self.db.execute("SELECT * FROM feeds ORDER BY url")]
+
+    def record_feed_poll(self, url: str, when: str, validators: Optional[tuple[Optional[str], Optional[str]]] = None,
+                         title: Optional[str] = None, new_items: int = 0) -> None:
+        """A poll that reached the feed, ending its failure streak. `validators` (ETag, Last-Modified)
+        replace the stored ones when given; without them the poll was a 304."""
+        with self.transaction():
+            if validators is None:
+                self.db.execute("UPDATE feeds SET not_modified = not_modified + 1 WHERE url = ?", (url,))
+            else:
+                self.db.execute("UPDATE feeds SET etag = ?, last_modified = ?, title = coalesce(?, title) WHERE url = ?",
+                                (*validators, title, url))
+            self.db.execute(
+                "UPDATE feeds SET last_poll = ?, last_ok = ?, polls = polls + 1, items = items + ?, failures = 0,"
+                " last_new = CASE WHEN ? > 0 THEN ? ELSE last_new END WHERE url = ?",
+                (when, when, new_items, new_items, when, url))
+
+    def record_feed_failure(self, url: str, when: str, reason: str) -> None:
+        """A poll that failed: one more failure in a row (the watcher backs off) and one more error."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE feeds SET last_poll = ?, polls = polls + 1, failures = failures + 1, errors = errors + 1,"
+                " last_error = ?, last_error_at = ? WHERE url = ?", (when, reason, when, url))
+
+    def record_feed_problem(self, url: str, when: str, reason: str) -> None:
+        """A problem with one of the feed's items (or a feed read only leniently): counted, no backoff."""
+        with self.transaction():
+            self.db.execute("UPDATE feeds SET errors = errors + 1, last_error = ?, last_error_at = ? WHERE url = ?",
+                            (reason, when, url))
+
+    def item_signature(self, feed_url: str, item_id: str) -> Optional[str]:
+        row = self.db.execute("SELECT signature FROM feed_items WHERE feed_url = ? AND item_id = ?",
+                              (feed_url, item_id)).fetchone()
+        return row[0] if row else None
+
+    def save_feed_item(self, feed_url: str, item_id: str, url: str, signature: str) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO feed_items VALUES (?, ?, ?, ?, ?) ON CONFLICT (feed_url, item_id)"
+                " DO UPDATE SET url = excluded.url, signature = excluded.signature",
+                (feed_url, item_id, url, signature, _now()))
+
+    def seen_url(self, url: str) -> Optional[dict]:
+        """What is known of a fetched (canonical) URL: its article, validators, content hash and outcome."""
+        row = self.db.execute("SELECT * FROM seen_urls WHERE url = ?", (url,)).fetchone()
+        return dict(row) if row else None
+
+    def mark_url_seen(self, url: str, outcome: str, article_id: Optional[str] = None, etag: Optional[str] = None,
+                      last_modified: Optional[str] = None, content_hash: Optional[str] = None) -> None:
+        """Record a fetch with a definite answer ("ingested", or why not). Validators and the article
+        are kept from earlier fetches when this one brought none (a 304)."""
+        now = _now()
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO seen_urls VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
+                " article_id = coalesce(excluded.article_id, article_id), etag = coalesce(excluded.etag, etag),"
+                " last_modified = coalesce(excluded.last_modified, last_modified),"
+                " content_hash = coalesce(excluded.content_hash, content_hash), outcome = excluded.outcome,"
+                " last_fetched = excluded.last_fetched",
+                (url, article_id, etag, last_modified, content_hash, outcome, now, now))
+
     # ---- events --------------------------------------------------------------------------------
     def events(
         self, country: Optional[str] = None, since: Optional[str] = None, until: Optional[str] = None,
@@ -605,6 +694,10 @@ class Store:
         self.db.execute("INSERT INTO events_search (rowid, event_id, body)"
                         " VALUES ((SELECT rowid FROM events WHERE event_id = ?), ?, ?)",
                         (obj["event_id"], obj["event_id"], search_text(obj)))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:

@@ -177,6 +177,10 @@ def _api_router(db: Path, token: Optional[str], tiles: Optional[str], settings: 
     async def one_article(reader: Reader, article_id: str) -> JSONResponse:
         return _json(await reader.run(lambda store: article_detail(store, article_id)))
 
+    @router.get("/feeds", summary="Followed feeds and their health: polls, failures, errors, last poll, last new item")
+    async def list_feeds(reader: Reader) -> JSONResponse:
+        return _json({"feeds": await reader.run(feed_health)})
+
     async def require_token(authorization: Annotated[Optional[str], Header()] = None) -> None:
         check_token(token, authorization)
 
@@ -211,6 +215,20 @@ def event_detail(store: Store, event_id: str) -> dict:
         "chain": store.event_summaries(store.chain(event_id, CHAIN_LIMIT)),
         "articles": [_article_meta(store, a) for a in event["sources"]],
     }
+
+
+FEED_FIELDS = ("url", "title", "added_at", "last_poll", "last_ok", "last_new", "polls", "not_modified", "items",
+               "failures", "errors", "last_error", "last_error_at")
+
+
+def feed_health(store: Store) -> list[dict]:
+    """Each followed feed's health; `status` is "ok", "failing" (its last poll failed; `failures` in a
+    row) or "new" (never polled)."""
+    out = []
+    for feed in store.feeds():
+        status = "new" if not feed["last_poll"] else "failing" if feed["failures"] else "ok"
+        out.append({**{k: feed[k] for k in FEED_FIELDS}, "status": status})
+    return out
 
 
 def article_detail(store: Store, article_id: str) -> dict:

@@ -6,6 +6,7 @@ import { EventMap, legend } from "./map.js";
 import { Panel } from "./panel.js";
 import { readState, stateQuery, withoutDates } from "./state.js";
 import { EventTable, TABLE_PAGE_SIZE } from "./table.js";
+import { showFeeds } from "./feeds.js";
 import { Timeline } from "./timeline.js";
 import { countryName } from "./types.js";
 
@@ -173,7 +174,7 @@ function start() {
       task(() => loadData({ fit: false }));
       task(loadPanel);
     });
-    await Promise.all([loadData({ fit: true }), loadPanel()]);
+    await Promise.all([loadData({ fit: true }), loadPanel(), getJSON("/feeds").then((body) => showFeeds($("feeds-area"), body.feeds))]);
   });
 }
 
