@@ -551,9 +551,9 @@ class Store:
         with self.transaction():
             self.db.execute(
                 "INSERT INTO seen_urls VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
-                " article_id = coalesce(excluded.article_id, article_id), etag = coalesce(excluded.etag, etag),"
-                " last_modified = coalesce(excluded.last_modified, last_modified),"
-                " content_hash = coalesce(excluded.content_hash, content_hash), outcome = excluded.outcome,"
+                " article_id = coalesce(excluded.article_id, seen_urls.article_id), etag = coalesce(excluded.etag, seen_urls.etag),"
+                " last_modified = coalesce(excluded.last_modified, seen_urls.last_modified),"
+                " content_hash = coalesce(excluded.content_hash, seen_urls.content_hash), outcome = excluded.outcome,"
                 " last_fetched = excluded.last_fetched",
                 (url, article_id, etag, last_modified, content_hash, outcome, now, now))
 
