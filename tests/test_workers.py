@@ -9,7 +9,7 @@ import sys
 from conftest import FIXTURES
 
 from strikelog import extract_paths, to_contract
-from strikelog.api import ingest_paths
+from strikelog.api import Ledger, ingest_paths
 from strikelog.config import Settings
 from strikelog.export import write
 from strikelog.workers import chunked
@@ -50,11 +50,14 @@ def test_unchanged_articles_are_skipped_without_loading_the_model(tmp_path):
     assert json.loads(again.stdout) == [0, 0, first.added, False]
 
 
-def test_a_pool_ingest_gives_the_ledger_of_a_single_process(tmp_path):
+def test_a_pool_ingest_merging_in_rounds_gives_the_ledger_of_a_single_process(tmp_path):
     one, two = tmp_path / "one.db", tmp_path / "two.db"
-    ingest_paths(INPUTS, one, dataclasses.replace(Settings(), workers=1))
-    ingest_paths(INPUTS, two, dataclasses.replace(Settings(), workers=2, chunk_size=5, write_batch=7))
-    from strikelog.api import Ledger
-
+    single = ingest_paths(INPUTS, one, dataclasses.replace(Settings(), workers=1))
+    # in a pool, and merged into the ledger in rounds of about 14 articles instead of once at the end
+    rounds = ingest_paths(INPUTS, two, dataclasses.replace(Settings(), workers=2, chunk_size=5, write_batch=7,
+                                                            merge_every=14))
+    # what the ingest reports as new is what one merge at the end reports, not the rounds' interim events
+    assert [c.event_id for c in rounds.changes.new] == [c.event_id for c in single.changes.new]
+    assert rounds.changes.new and not rounds.changes.gained_source and not rounds.changes.revised
     with Ledger(one) as a, Ledger(two) as b:
         assert json.dumps(a.events()) == json.dumps(b.events())

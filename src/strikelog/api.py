@@ -135,11 +135,18 @@ def store_results(
     results: Iterable[ArticleResult], store: Store, settings: Settings, report: IngestReport,
     progress: Optional[Progress] = None,
 ) -> None:
-    """Save analysed articles in input order, `settings.write_batch` per transaction, then merge
-    them into the ledger's events (shared by the single-machine and the Dask ingest)."""
+    """Save analysed articles in input order, `settings.write_batch` per transaction, and merge them
+    into the ledger's events every `settings.merge_every` articles and at the end (shared by the
+    single-machine and the Dask ingest). Merging in rounds keeps the frames a merge holds bounded
+    whatever the size of the input; the merge is order-independent, so the ledger is the same."""
     tracker = ChangeTracker()
+    unmerged = 0
     for batch in chunked(results, settings.write_batch):
         _save_batch(store, batch, report, tracker)
+        unmerged += len(batch)
+        if unmerged >= settings.merge_every:
+            assign_events(store, tracker=tracker)
+            unmerged = 0
         if progress:
             progress(len(batch))
     assign_events(store, tracker=tracker)

@@ -70,9 +70,12 @@ class ChangeTracker:
         self.after: dict[str, dict] = {}
 
     def replacing(self, old: list[dict]) -> None:
-        """Events about to be dissolved or recomputed (the first state seen of each is kept)."""
+        """Events about to be dissolved or recomputed (the first state seen of each is kept). An event
+        this ingest made itself (an ingest merges in rounds) was never in the ledger before: it is
+        forgotten rather than taken for an earlier state."""
         for event in old:
-            self.before.setdefault(event["event_id"], event)
+            if self.after.pop(event["event_id"], None) is None:
+                self.before.setdefault(event["event_id"], event)
 
     def replaced(self, new: list[dict]) -> None:
         for event in new:

@@ -33,6 +33,7 @@ class Settings:
     workers: processes running the per-article stages (STRIKELOG_WORKERS; default: the cores available).
     chunk_size: articles per task handed to a worker process.
     write_batch: articles saved to the ledger per transaction.
+    merge_every: an ingest merges its new articles into the ledger's events after this many (and at the end).
     """
 
     model: str = field(default_factory=lambda: os.environ.get("STRIKELOG_MODEL", DEFAULT_MODEL))
@@ -51,3 +52,4 @@ class Settings:
     workers: int = field(default_factory=lambda: int(os.environ.get("STRIKELOG_WORKERS", 0)) or available_cores())
     chunk_size: int = 32
     write_batch: int = 256
+    merge_every: int = 2048
