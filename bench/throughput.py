@@ -7,8 +7,8 @@ both pay for starting Python and loading the model:
 (a) baseline: the cleaned paragraphs of the same articles (cleaned beforehand, outside the timing)
     through `nlp.pipe` with the same model, the same batch size and `n_process` = workers;
 (b) `strikelog ingest CORPUS --db NEW.db --workers W`: every stage, the ledger and the merge;
-(c) the same ingest again: every article unchanged, skipped by content hash (timed in-process,
-    without the interpreter's start; the run must not load spaCy at all).
+(c) the same ingest again: every article unchanged, skipped by content hash (timed inside its own
+    process, without the interpreter's start; the run must not import spaCy at all).
 
 Articles per second of (a) and (b), the ratio b/a, the CPU time per article of each (user + system
 of the whole process tree: a figure that other load on the machine does not move), and the peak memory of each run: the largest sum
@@ -89,16 +89,17 @@ def measured(command: list[str]) -> tuple[float, float, float]:
     return wall, peak, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
-def skip_rate(corpus: Path, db: Path, workers: int) -> tuple[float, int]:
-    """Articles per second when every article is already in the ledger; and how many were skipped."""
+def skip_rate(corpus: Path, db: Path, workers: int) -> None:
+    """(In its own process, which has not imported spaCy:) print, as JSON, the articles per second of
+    a re-ingest where every article is already in the ledger, how many it skipped, and whether it
+    imported spaCy."""
     from strikelog.api import ingest_paths
 
     start = time.perf_counter()
     report = ingest_paths([corpus], db, Settings(workers=workers))
     seconds = time.perf_counter() - start
-    if "spacy" in sys.modules:
-        raise SystemExit("the unchanged re-ingest loaded spaCy")
-    return report.unchanged / seconds, report.unchanged
+    print(json.dumps({"rate": report.unchanged / seconds, "skipped": report.unchanged,
+                      "spacy": "spacy" in sys.modules}))
 
 
 def main() -> None:
@@ -108,10 +109,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (corpus, ledger)")
     parser.add_argument("--bare", nargs=2, metavar=("TEXTS", "WORKERS"), help=argparse.SUPPRESS)
+    parser.add_argument("--skip", nargs=3, metavar=("CORPUS", "DB", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     settings = Settings()
     if args.bare:
         bare_spacy(Path(args.bare[0]), settings.model, settings.batch_size, int(args.bare[1]))
+        return
+    if args.skip:
+        skip_rate(Path(args.skip[0]), Path(args.skip[1]), int(args.skip[2]))
         return
     with tempfile.TemporaryDirectory(prefix="strikelog-throughput-") as tmp:
         work = args.keep or Path(tmp)
@@ -124,7 +129,10 @@ def main() -> None:
         base_s, base_mem, base_cpu = measured([sys.executable, __file__, "--bare", str(texts), str(args.workers)])
         ours_s, ours_mem, ours_cpu = measured([strikelog, "ingest", str(corpus), "--db", str(db),
                                      "--workers", str(args.workers), "-q"])
-        skipped_per_s, skipped = skip_rate(corpus, db, args.workers)
+        again = json.loads(subprocess.run([sys.executable, __file__, "--skip", str(corpus), str(db), str(args.workers)],
+                                          check=True, capture_output=True, text=True).stdout)
+        if again["spacy"]:
+            raise SystemExit("the unchanged re-ingest imported spaCy")
     largest_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     a, b = articles / base_s, articles / ours_s
     print(f"{articles} articles, {args.workers} workers, {available_cores()} cores, batch size {settings.batch_size}",
@@ -135,7 +143,8 @@ def main() -> None:
     print(f"CPU per article   : (a) {base_cpu / articles * 1000:.1f} ms, (b) {ours_cpu / articles * 1000:.1f} ms "
           f"(ratio a/b {base_cpu / ours_cpu:.2f}; unaffected by other load on the machine)")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
-    print(f"(c) re-ingest     : {skipped} unchanged articles skipped at {skipped_per_s:,.0f} articles/s (spaCy not loaded)")
+    print(f"(c) re-ingest     : {again['skipped']} unchanged articles skipped at {again['rate']:,.0f} articles/s "
+          "(spaCy not imported)")
     print(f"largest single process (ru_maxrss): {largest_child / 2**20:.0f} MiB")
 
 
