@@ -1,8 +1,20 @@
 """What a sound ledger looks like, for the crash and concurrency tests: SQLite's own checks plus the
-ledger's invariants, and a canonical dump to compare two ledgers by."""
+ledger's invariants, a canonical dump to compare two ledgers by, and a folder of reports to ingest."""
 import json
+import shutil
 import sqlite3
 from pathlib import Path
+
+
+def copy_reports(paths: list[Path], folder: Path) -> Path:
+    """A new folder holding copies of these reports and their sidecars."""
+    folder.mkdir()
+    for path in paths:
+        shutil.copy(path, folder)
+        sidecar = path.with_name(path.stem + ".meta.json")
+        if sidecar.exists():
+            shutil.copy(sidecar, folder)
+    return folder
 
 
 def ledger_faults(db: Path) -> list[str]:

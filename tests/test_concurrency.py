@@ -1,7 +1,6 @@
 """Concurrent use of one ledger: two ingests serialize on the write lock and give what one ingest of
 both would; the web app reads consistent snapshots while an ingest writes (docs/reliability.md)."""
 import json
-import shutil
 import socket
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ledger_checks import ledger_dump, ledger_faults
+from ledger_checks import copy_reports, ledger_dump, ledger_faults
 from strikelog import ingest_paths
 from strikelog.store import Store
 
@@ -20,14 +19,7 @@ CORPUS = sorted(REPORTS.glob("f*.txt"))[:24]
 
 
 def _folder(tmp_path: Path, name: str, paths: list[Path]) -> Path:
-    folder = tmp_path / name
-    folder.mkdir()
-    for path in paths:
-        shutil.copy(path, folder)
-        sidecar = path.with_name(path.stem + ".meta.json")
-        if sidecar.exists():
-            shutil.copy(sidecar, folder)
-    return folder
+    return copy_reports(paths, tmp_path / name)
 
 
 def _ingest(folder: Path, db: Path) -> subprocess.Popen:

@@ -2,7 +2,6 @@
 again completes the work with nothing lost and nothing duplicated (docs/reliability.md)."""
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -11,21 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from ledger_checks import ledger_dump, ledger_faults
+from ledger_checks import copy_reports, ledger_dump, ledger_faults
 from strikelog import ingest_paths
 
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
 CORPUS = sorted(p for p in REPORTS.glob("f*.txt"))[:24]
-
-
-def _copy_corpus(folder: Path) -> Path:
-    folder.mkdir()
-    for path in CORPUS:
-        shutil.copy(path, folder)
-        sidecar = path.with_name(path.stem + ".meta.json")
-        if sidecar.exists():
-            shutil.copy(sidecar, folder)
-    return folder
 
 
 def _revise(folder: Path, rng: random.Random, count: int) -> None:
@@ -63,7 +52,7 @@ def _crash_and_recover(tmp_path: Path, kills: int, seed: int) -> list[str]:
     the first (so each run has work to be killed in), checking the ledger after every kill; then let
     one run finish and compare with a clean ingest of the final files."""
     rng = random.Random(seed)
-    folder = _copy_corpus(tmp_path / "reports")
+    folder = copy_reports(CORPUS, tmp_path / "reports")
     db = tmp_path / "crashed.db"
     outcomes = []
     for trial in range(kills):

@@ -73,18 +73,7 @@ def ingest_paths(
     on_problem: Optional[Callable[[Problem], None]] = None, progress: Optional[Progress] = None,
 ) -> IngestReport:
     """Add articles to the ledger at `db`; unchanged articles are skipped, updated ones replaced."""
-    settings = settings or Settings()
-    report = IngestReport()
-
-    def problem(p: Problem) -> None:
-        report.problems.append(p)
-        if on_problem:
-            on_problem(p)
-
-    with Store(db) as store:
-        ingest_raw_articles(ingest.read_articles(paths, problem, settings.max_file_bytes), store, settings, report,
-                            problem, progress)
-    return report
+    return ingest_sources(paths, db, settings, on_problem=on_problem, progress=progress)
 
 
 def ingest_sources(

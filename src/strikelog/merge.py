@@ -72,7 +72,7 @@ def actor_relation(a: Optional[str], b: Optional[str], lex: Lexicon) -> str:
     if (state_a and kind_b == "coalition") or (state_b and kind_a == "coalition"):
         return "compatible"
     if state_a or state_b:
-        return "conflict" if not ("Civilians" in (a, b)) else "conflict"
+        return "conflict"
     if a in GENERIC_ACTORS or b in GENERIC_ACTORS:
         return "compatible"
     if a in _family(b, lex) or b in _family(a, lex):
