@@ -73,6 +73,15 @@ def test_warc_responses_become_articles_named_by_their_url(corpus):
     assert all(r.is_html and r.url == r.id and "<html" in r.body.lower() for r in raws)
 
 
+def test_a_warc_without_pages_is_named(tmp_path):
+    (tmp_path / "broken.warc").write_bytes(b"this is not a WARC record\r\n\r\n" * 3)
+    write_warc(tmp_path / "images.warc.gz", [])
+    problems = []
+    assert list(read_articles([tmp_path], problems.append)) == []
+    assert [(p.path, p.reason.split(" (")[0]) for p in problems] == [
+        (str(tmp_path / name), "no HTML page in this WARC file") for name in ("broken.warc", "images.warc.gz")]
+
+
 def test_partitions_keep_the_input_order(corpus):
     parts = partitions([corpus], lambda p: pytest.fail(str(p)), files_per_partition=4)
     flat = [path for part in parts for path in part.paths]

@@ -2,8 +2,8 @@
 
 Reads `.txt`, `.html`/`.htm` and `.jsonl` files (folders recursively), the optional
 `NAME.meta.json` sidecar, and WARC files from a news crawl (`.warc`, `.warc.gz`: every HTML
-response record is an article, its URL its id; needs the `scale` extra for warcio). A file that cannot be read becomes a Problem naming the file and the
-reason; it never stops the batch.
+response record is an article, its URL its id; needs the `scale` extra for warcio). A file that
+cannot be read becomes a Problem naming the file and the reason; it never stops the batch.
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def _is_article_file(path: Path) -> bool:
 
 
 def file_format(path: Path) -> Optional[str]:
-    """"txt", "html", "jsonl" or "warc" by the file's name; None for anything else."""
+    """The file's format by its name: txt, html, jsonl or warc; None for anything else."""
     if path.name.lower().endswith(WARC_SUFFIXES):
         return "warc"
     return ARTICLE_SUFFIXES.get(path.suffix.lower())
@@ -194,6 +194,7 @@ def _read_warc(path: Path, on_problem: ProblemSink, max_bytes: int) -> Iterator[
         from warcio.exceptions import ArchiveLoadFailed
     except ImportError:
         raise InputError(str(path), "reading WARC needs warcio: pip install 'strikelog[scale]'") from None
+    found = 0
     try:
         with open(path, "rb") as stream:
             for number, record in enumerate(ArchiveIterator(stream), start=1):
@@ -201,11 +202,14 @@ def _read_warc(path: Path, on_problem: ProblemSink, max_bytes: int) -> Iterator[
                 if isinstance(article, Problem):
                     on_problem(article)
                 elif article is not None:
+                    found += 1
                     yield article
     except OSError as err:
         raise InputError(str(path), f"cannot read file ({err.strerror or err})") from None
     except ArchiveLoadFailed as err:
         raise InputError(str(path), f"malformed WARC ({err})") from None
+    if not found:
+        on_problem(Problem(str(path), "no HTML page in this WARC file (no response record with status 200 and an HTML type)"))
 
 
 def _article_from_warc_record(record, where: str, max_bytes: int) -> Union[RawArticle, Problem, None]:
