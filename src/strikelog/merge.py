@@ -523,10 +523,18 @@ def cluster_frames(frames: dict, candidates, decisions: Decisions, lex: Lexicon)
                     pairs.add((-score, x, y))
     groups = {ref: [ref] for ref in frames}
     root = {ref: ref for ref in frames}
+    summaries: dict = {}  # a group's summary, kept until the group grows (a big group meets many pairs)
+
+    def summary(key) -> Frame:
+        if key not in summaries:
+            summaries[key] = _summary(groups[key], frames, lex)
+        return summaries[key]
 
     def join(a, b) -> None:
         keep, gone = sorted((root[a], root[b]))
         groups[keep].extend(groups.pop(gone))
+        summaries.pop(keep, None)
+        summaries.pop(gone, None)
         for ref in groups[keep]:
             root[ref] = keep
 
@@ -537,7 +545,7 @@ def cluster_frames(frames: dict, candidates, decisions: Decisions, lex: Lexicon)
         ga, gb = groups[root[a]], groups[root[b]]
         if ga is gb or {r[0] for r in ga} & {r[0] for r in gb} or decisions.keeps_apart(set(ga), set(gb)):
             continue
-        if _frame_affinity(_summary(ga, frames, lex), _summary(gb, frames, lex), lex) is None:
+        if _frame_affinity(summary(root[a]), summary(root[b]), lex) is None:
             continue
         join(a, b)
     return [sorted(g) for _, g in sorted(groups.items())]
