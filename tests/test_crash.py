@@ -14,7 +14,8 @@ from ledger_checks import copy_reports, ledger_dump, ledger_faults
 from strikelog import ingest_paths
 
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
-CORPUS = sorted(p for p in REPORTS.glob("f*.txt"))[:24]
+CORPUS = sorted(p for p in REPORTS.glob("f*.txt"))[:24]  # one chunk: analysed in the ingest's own process
+WHOLE_CORPUS = sorted(REPORTS.glob("f*.txt"))  # several chunks: analysed by a pool of worker processes
 
 
 def _revise(folder: Path, rng: random.Random, count: int) -> None:
@@ -29,36 +30,62 @@ def _ingest_command(folder: Path, db: Path) -> list[str]:
     return [sys.executable, "-m", "strikelog", "ingest", str(folder), "--db", str(db), "-q"]
 
 
-def _kill_at_random(folder: Path, db: Path, rng: random.Random) -> str:
-    """Start an ingest, SIGKILL it at a random moment once it has begun writing; say where it died."""
-    proc = subprocess.Popen(_ingest_command(folder, db), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wal = db.with_name(db.name + "-wal")
-    start_size = wal.stat().st_size if wal.exists() else 0
-    deadline = time.monotonic() + 120
-    while proc.poll() is None and time.monotonic() < deadline:  # wait for the first write of this run
-        if wal.exists() and wal.stat().st_size != start_size:
-            break
-        time.sleep(0.01)
-    time.sleep(rng.uniform(0, 1.2))
-    if proc.poll() is not None:
+def _kill_at_random(folder: Path, db: Path, rng: random.Random, lifetime: float) -> str:
+    """Start an ingest and SIGKILL it at a random moment of a run's `lifetime`; say whether it was
+    killed or had finished. Its worker processes (if it started a pool) must not outlive it."""
+    mark = f"{os.getpid()}-{rng.random()}"
+    proc = subprocess.Popen(_ingest_command(folder, db), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "STRIKELOG_CRASH_TEST_MARK": mark})
+    try:
+        proc.wait(timeout=rng.uniform(0.2, lifetime))
         return "finished before the kill"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    _assert_no_survivors(mark)
     return "killed"
 
 
-def _crash_and_recover(tmp_path: Path, kills: int, seed: int) -> list[str]:
+def _lifetime(folder: Path, scratch: Path) -> float:
+    """How long a whole ingest of `folder` takes here, start-up included."""
+    started = time.monotonic()
+    subprocess.run(_ingest_command(folder, scratch), check=True, capture_output=True)
+    return time.monotonic() - started
+
+
+def _assert_no_survivors(mark: str, grace: float = 10.0) -> None:
+    """No process carrying this run's mark in its environment is left after `grace` seconds."""
+    deadline = time.monotonic() + grace
+    while (left := _processes_marked(mark)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left, f"worker processes outlived the killed ingest: {left}"
+
+
+def _processes_marked(mark: str) -> list[int]:
+    needle = f"STRIKELOG_CRASH_TEST_MARK={mark}".encode()
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if needle in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def _crash_and_recover(tmp_path: Path, kills: int, seed: int, corpus: list[Path] = CORPUS) -> list[str]:
     """Kill ingests of a folder of reports `kills` times, revising a few reports before each run after
     the first (so each run has work to be killed in), checking the ledger after every kill; then let
     one run finish and compare with a clean ingest of the final files."""
     rng = random.Random(seed)
-    folder = copy_reports(CORPUS, tmp_path / "reports")
+    folder = copy_reports(corpus, tmp_path / "reports")
     db = tmp_path / "crashed.db"
+    lifetime = _lifetime(folder, tmp_path / "timing.db")
     outcomes = []
     for trial in range(kills):
-        if trial:
-            _revise(folder, rng, rng.randint(3, 8))
-        outcomes.append(_kill_at_random(folder, db, rng))
+        if trial:  # a few reports; more than a chunk's worth when the pool is under test
+            _revise(folder, rng, rng.randint(3, 8) if len(corpus) <= 32 else rng.randint(34, len(corpus)))
+        outcomes.append(_kill_at_random(folder, db, rng, lifetime))
         assert ledger_faults(db) == [], f"seed {seed}, trial {trial}"
     subprocess.run(_ingest_command(folder, db), check=True, capture_output=True)
     reference = tmp_path / "reference.db"
@@ -78,6 +105,6 @@ def test_killed_ingests_resume_without_loss_or_duplication(tmp_path):
 @pytest.mark.slow
 def test_many_random_kills(tmp_path):
     seed = random.randrange(10**6)
-    outcomes = _crash_and_recover(tmp_path, kills=20, seed=seed)
+    outcomes = _crash_and_recover(tmp_path, kills=20, seed=seed, corpus=WHOLE_CORPUS)
     print(f"crash points: {len(outcomes)}, killed: {outcomes.count('killed')}, seed {seed}")
     assert outcomes.count("killed") >= len(outcomes) // 2

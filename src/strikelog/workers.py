@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,6 +25,7 @@ from .pipeline import ArticleResult, analyse, resolver
 from .records import Problem, RawArticle
 
 IN_FLIGHT_PER_WORKER = 2
+PARENT_CHECK_SECONDS = 0.5
 
 
 def analyse_all(
@@ -36,7 +40,7 @@ def analyse_all(
     place.gazetteer_at(str(settings.gazetteer))  # built here, once, rather than by every worker at once
     context = multiprocessing.get_context("spawn")  # no state inherited from the parent: same in every worker
     with ProcessPoolExecutor(settings.workers, mp_context=context, initializer=_start_worker,
-                             initargs=(settings,)) as pool:
+                             initargs=(settings, os.getpid())) as pool:
         in_flight: deque[Future] = deque()
         try:
             for chunk in itertools.chain(head, chunks):
@@ -64,11 +68,25 @@ def _delivered(future: Future, on_problem: Callable[[Problem], None]) -> list[Ar
     return results
 
 
-def _start_worker(settings: Settings) -> None:
+def _start_worker(settings: Settings, parent: int) -> None:
     """Load what every article needs once per worker process."""
+    _exit_with_parent(parent)
     language.load_model(settings.model)
     language.tagger_for(settings.model)
     resolver(str(settings.gazetteer))
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when its parent (pid `parent`, passed in: it may be gone before this worker
+    starts) dies: an ingest killed with SIGKILL cannot stop its pool, and its workers would otherwise
+    wait for chunks from no one."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="strikelog-parent-watch", daemon=True).start()
 
 
 def _analyse_chunk(raws: list[RawArticle], settings: Settings) -> tuple[list[ArticleResult], list[Problem]]:
