@@ -178,20 +178,21 @@ def new_or_changed(
 
 def assign_events(store: Store, lex: Optional[Lexicon] = None, tracker: Optional[ChangeTracker] = None) -> int:
     """Merge every pending frame (new, updated, or freed by an analyst's decision) into the ledger's
-    canonical events, in one transaction. Only the frames that could share an event with a pending
-    one are read (blocking keys: day, place cell, place name, named weapon); the result is the one a
-    merge of the whole ledger would give, whatever the order the articles came in. A `tracker` is told
-    the events replaced and those replacing them."""
+    canonical events, in one transaction. The pending frames are re-clustered with the events they
+    could join (`_Neighbourhood`, found through the blocking keys: day, place cell, place name, named
+    weapon); events further away are left as they are. A `tracker` is told the events replaced and
+    those replacing them."""
     lex = lex or lexicon()
     with store.transaction():
         work = _Neighbourhood(store, lex)
         work.expand(store.pending_frames())
-        if not work.frames:
+        groups = [g for g in merge.cluster_frames(work.frames, work.candidates.__getitem__, work.decisions, lex)
+                  if not work.is_current_event(g)]
+        if not groups:
             return 0
-        groups = merge.cluster_frames(work.frames, work.candidates.__getitem__, work.decisions, lex)
-        articles = {a: work.article(a) for a in sorted({ref[0] for ref in work.frames})}
+        articles = {a: work.article(a) for a in sorted({ref[0] for g in groups for ref in g})}
         events = [merge.build_event(g, work.frames, articles, lex) for g in groups]
-        old_ids = {e for e in map(store.event_of_frame, work.frames) if e}
+        old_ids = {work.event_of[ref] for g in groups for ref in g if work.event_of[ref]}
         contracts = [export.to_contract(e) for e in events]
         if tracker:
             tracker.replacing([store.event(e) for e in sorted(old_ids)])
@@ -199,7 +200,7 @@ def assign_events(store: Store, lex: Optional[Lexicon] = None, tracker: Optional
         store.replace_component(old_ids, [
             (obj, e.members, merge.link_targets(e, work.frames, lex)) for obj, e in zip(contracts, events)
         ])
-        stale = {e.event_id for e in events} | store.events_answering(set(work.frames), old_ids)
+        stale = {e.event_id for e in events} | store.events_answering({ref for g in groups for ref in g}, old_ids)
         for start, end in _windows(sorted({e.when.start for e in events if e.when.start}), merge.RESPONSE_WINDOW_DAYS):
             stale |= store.seekers_between(start.isoformat(), end.isoformat())
         for event_id in sorted(stale):
@@ -208,9 +209,10 @@ def assign_events(store: Store, lex: Optional[Lexicon] = None, tracker: Optional
 
 
 class _Neighbourhood:
-    """The frames a merge of the pending ones must look at: every frame that qualifies as the same
-    event as one already taken (transitively), each taken frame's current event-mates, and the
-    frames analysts tied to them."""
+    """The frames a merge of the pending ones re-clusters: the pending frames, every frame one of them
+    qualifies with, and, transitively, the event-mates and analyst partners of every frame taken (an
+    event is re-clustered whole). Frames further away keep their events: a round reads what its new
+    frames touch, not everything a chain of look-alike reports connects them to."""
 
     def __init__(self, store: Store, lex: Lexicon):
         self.store, self.lex = store, lex
@@ -220,6 +222,8 @@ class _Neighbourhood:
         self.seen: dict = {}  # frames read while looking, taken or not
         self.decisions = merge.Decisions()  # those touching the articles of the frames taken
         self.decided: set[str] = set()
+        self.event_of: dict = {}  # each frame taken: its event in the ledger now, or None
+        self.members: dict = {}  # those events: their member frames, sorted
 
     def frame(self, ref) -> Frame:
         if ref not in self.seen:
@@ -240,20 +244,36 @@ class _Neighbourhood:
             self.decisions.apart += [d for d in found.apart if d not in self.decisions.apart]
         return self.decisions
 
-    def expand(self, seeds) -> None:
-        queue = list(seeds)
+    def expand(self, pending) -> None:
+        pending = sorted(pending)
+        linked = {ref: self.qualifying(ref, self.store.frames_filed_under(*merge.probe_keys(self.frame(ref))))
+                  for ref in pending}
+        queue = sorted(set().union(*linked.values()) - set(pending), reverse=True) + pending[::-1]
         while queue:
             ref = queue.pop()
             if ref in self.frames:
                 continue
-            frame = self.frames[ref] = self.frame(ref)
-            near = self.store.frames_filed_under(*merge.probe_keys(frame)) - {ref}
-            linked = {c for c in near if merge.qualifies(frame, self.frame(c), self.lex) is not None}
-            partners = self.decisions_touching(ref[0]).partners(ref)
-            self.candidates[ref] = linked | partners
-            event_id = self.store.event_of_frame(ref)
-            mates = self.store.members(event_id) if event_id else []
-            queue.extend(sorted((linked | partners | set(mates)) - set(self.frames)))
+            self.frames[ref] = self.frame(ref)
+            event_id = self.event_of[ref] = self.store.event_of_frame(ref)
+            if event_id not in self.members:
+                self.members[event_id] = self.store.members(event_id) if event_id else []
+            mates = set(self.members[event_id])
+            queue.extend(sorted((self.decisions_touching(ref[0]).partners(ref) | mates) - set(self.frames)))
+        settled = merge.KeyIndex({ref: f for ref, f in self.frames.items() if ref not in linked})
+        for ref, frame in self.frames.items():
+            near = linked[ref] if ref in linked else self.qualifying(ref, settled.candidates(frame))
+            self.candidates[ref] = near | self.decisions.partners(ref)
+
+    def qualifying(self, ref, near: set) -> set:
+        """Those of the frames `near` that qualify as the same event as `ref`."""
+        frame = self.frame(ref)
+        return {c for c in near - {ref} if merge.qualifies(frame, self.frame(c), self.lex) is not None}
+
+    def is_current_event(self, group: list) -> bool:
+        """True when these frames are, all and only, the members of one event in the ledger: an event
+        the merge leaves as it is."""
+        event_id = self.event_of[group[0]]
+        return bool(event_id) and self.members[event_id] == group
 
 
 def _days_after(day: date, n: int) -> str:

@@ -11,12 +11,13 @@ Then `responds_to` links are resolved from "in retaliation for", "responded to",
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Optional
 
 from .place import distance_km
@@ -55,6 +56,7 @@ class Frame:
     named_places: set = field(default_factory=set)  # places its mentions state plainly ("in X", "at X")
     responds_to: list[int] = field(default_factory=list)  # frames of the same article it answers
     answers: bool = False  # a report of it says it answers something ("in retaliation for ...")
+    article_day: Optional[date] = None  # the day its article speaks from: bounds an undated report (`possible_days`)
 
 
 # ---- actor sides ------------------------------------------------------------------------------------
@@ -171,8 +173,9 @@ def _shared_weapon(a: list[str], b: list[str], lex: Lexicon) -> bool:
 
 
 # ---- within one article -----------------------------------------------------------------------------
-def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None) -> list[Frame]:
-    """Group one article's mentions into events."""
+def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None,
+                    article_day: Optional[date] = None) -> list[Frame]:
+    """Group one article's mentions into events (each frame told the day its article speaks from)."""
     lex = lex or lexicon()
     frames: list[Frame] = []
     for index in _reading_order(mentions):
@@ -206,6 +209,8 @@ def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None) -> l
     _lend_operation_details(frames, mentions, lex)
     _fill_counterparts(frames, lex)
     _resolve_responses(frames, mentions, lex)
+    for frame in frames:
+        frame.article_day = article_day
     return frames
 
 
@@ -390,7 +395,9 @@ def _specificity(name: str) -> int:
 
 # ---- frames -> events, across articles -----------------------------------------------------------
 FrameRef = tuple  # (article id, index of the frame in its article's list)
-GRID_DEGREES = 1.0  # blocking cell: wider than NEAR_KM at any latitude below 70 degrees
+GRID_DEGREES = 1.0  # blocking cell (degrees of latitude and longitude)
+EARTH_KM = 6371.0
+UNDATED_WINDOW_DAYS = 30  # how long before its article an undated report's event may have happened
 RESPONSE_WINDOW_DAYS = 30  # how far back an answer to "in retaliation for ..." is looked for in the ledger
 _GENERIC_WEAPONS = {"drone", "missile", "rocket", "mortar", "artillery", "bomb", "fighter aircraft", "small arms", "IED"}
 
@@ -424,7 +431,7 @@ def blocking_keys(frame: Frame) -> set[str]:
     with each other's `probe_keys`: the same day or the same named weapon (each in the same country,
     or one not known), a nearby grid cell or the same place name, each within the same month (dates
     must overlap to merge)."""
-    months = _months(frame.when)
+    months = _months(possible_days(frame))
     keys = {f"d:{frame.when.start.isoformat()}:{frame.where.country or '-'}"} if frame.when.precision == "day" else set()
     for stem in _stems(frame, neighbours=False):
         keys |= {f"{stem}:{m}" for m in months}
@@ -433,7 +440,7 @@ def blocking_keys(frame: Frame) -> set[str]:
 
 def probe_keys(frame: Frame) -> tuple[set[str], set[str]]:
     """The exact keys and the key prefixes under which a frame's merge candidates are filed."""
-    months = _months(frame.when)
+    months = _months(possible_days(frame))
     exact, prefixes = set(), set()
     if frame.when.precision == "day":  # same day, and the same country or one not known
         day = f"d:{frame.when.start.isoformat()}:"
@@ -452,9 +459,9 @@ def probe_keys(frame: Frame) -> tuple[set[str], set[str]]:
 def _stems(frame: Frame, neighbours: bool) -> list[str]:
     stems = []
     if frame.where.lat is not None:
-        row, col = int(frame.where.lat // GRID_DEGREES), int(frame.where.lon // GRID_DEGREES)
-        spread = (-1, 0, 1) if neighbours else (0,)
-        stems += [f"g:{row + dr}:{col + dc}" for dr in spread for dc in spread]
+        cells = _cells_within(frame.where.lat, frame.where.lon, NEAR_KM) if neighbours else [
+            _cell(frame.where.lat, frame.where.lon)]
+        stems += [f"g:{row}:{col}" for row, col in cells]
     if frame.where.name and frame.where.geo_precision <= 2:
         stems.append(f"n:{frame.where.name.lower()}")
     for weapon in sorted(set(frame.weapons) - _GENERIC_WEAPONS):  # the same country, or one not known
@@ -465,6 +472,28 @@ def _stems(frame: Frame, neighbours: bool) -> list[str]:
         else:
             stems.append(f"w:{weapon}:*")
     return stems
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return int(lat // GRID_DEGREES), _column(int(lon // GRID_DEGREES))
+
+
+def _column(col: int) -> int:
+    """A cell's column, wrapped across the antimeridian."""
+    columns = int(360 / GRID_DEGREES)
+    return (col + columns // 2) % columns - columns // 2
+
+
+def _cells_within(lat: float, lon: float, km: float) -> list[tuple[int, int]]:
+    """The grid cells holding every point within `km` of (lat, lon): the only ones where a frame at the
+    "same" place can be filed (other pairs are found by their day or their weapon)."""
+    arc = km / EARTH_KM * 1.02  # in radians, with a margin for rounding
+    dlat = math.degrees(arc)
+    cos_lat = math.cos(math.radians(lat))
+    dlon = 180.0 if cos_lat <= math.sin(arc) else math.degrees(math.asin(math.sin(arc) / cos_lat)) * 1.02
+    rows = range(int((lat - dlat) // GRID_DEGREES), int((lat + dlat) // GRID_DEGREES) + 1)
+    cols = sorted({_column(c) for c in range(int((lon - dlon) // GRID_DEGREES), int((lon + dlon) // GRID_DEGREES) + 1)})
+    return [(row, col) for row in rows for col in cols]
 
 
 def _months(when: DateRange) -> list[str]:
@@ -498,9 +527,20 @@ class KeyIndex:
         return found
 
 
+def possible_days(frame: Frame) -> DateRange:
+    """The days a frame's event can have happened on, as far as merging is concerned: its own dates,
+    or, for a report that gives none, the `UNDATED_WINDOW_DAYS` before its article (news reports recent
+    events; an undated "strike on Kharkiv" in a piece of May is not the one of last October). Only
+    for merging: the event's own date stays unknown."""
+    if frame.when.start is not None or frame.article_day is None:
+        return frame.when
+    return DateRange(frame.article_day - timedelta(days=UNDATED_WINDOW_DAYS), frame.article_day + timedelta(days=1),
+                     "unknown")
+
+
 def qualifies(a: Frame, b: Frame, lex: Lexicon) -> Optional[float]:
     """The score of two frames from different articles as one event, or None when they are not."""
-    if a.article == b.article:
+    if a.article == b.article or dates_conflict(possible_days(a), possible_days(b)):
         return None
     score = _frame_affinity(a, b, lex)
     if score is None or score < 3 or not _anchored_together(a, b, lex):

@@ -35,7 +35,9 @@ def analyse(raws: Iterable[RawArticle], settings: Settings, on_problem: Callable
         mentions = extract(parsed)
         mentions = time.resolve(mentions, parsed.article.anchor)
         mentions = resolver(str(settings.gazetteer)).resolve(mentions)
-        yield ArticleResult(parsed.article, mentions, merge.cluster_article(mentions))
+        anchor = parsed.article.anchor
+        frames = merge.cluster_article(mentions, article_day=anchor.moment.date() if anchor else None)
+        yield ArticleResult(parsed.article, mentions, frames)
 
 
 @lru_cache(maxsize=4)

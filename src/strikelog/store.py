@@ -769,6 +769,7 @@ def frame_from(d: dict) -> Frame:
         when=_range(d["when"]), where=Location(**d["where"]), weapons=list(d["weapons"]), status=d["status"],
         solid=d["solid"], operation=d.get("operation", False), named_places=set(d.get("named_places", [])),
         responds_to=list(d.get("responds_to", [])), answers=d.get("answers", False),
+        article_day=date.fromisoformat(d["article_day"]) if d.get("article_day") else None,
     )
 
 
