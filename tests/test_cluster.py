@@ -93,8 +93,9 @@ def test_partitions_keep_the_input_order(corpus):
 def test_dask_ingest_gives_the_single_machine_ledger(corpus, tmp_path, dask_cluster):
     single, spread = tmp_path / "single.db", tmp_path / "dask.db"
     expected = ingest_paths([corpus], single)
-    with distributed.Client(dask_cluster) as client:
+    with distributed.Client(dask_cluster) as client, distributed.get_task_stream(client) as tasks:
         report = ingest_dask([corpus], spread, client, tmp_path / "parquet")
+    assert any(t["key"].startswith("merge_block") for t in tasks.data)  # the merge's blocks ran on the workers
     assert (report.added, report.events, len(report.problems)) == (expected.added, expected.events, len(expected.problems))
     assert report.added == 6 + 3 + 1  # reports, WARC pages, the JSONL line
     assert exported(spread) == exported(single)
@@ -106,7 +107,7 @@ def test_dask_ingest_gives_the_single_machine_ledger(corpus, tmp_path, dask_clus
     assert ids[3:] == REPORTS + ["w02_markup_in_text"]
 
 
-def test_dask_ingest_from_the_command_line_skips_what_is_known(corpus, tmp_path, dask_cluster):
+def test_dask_ingest_from_the_command_line_skips_what_is_known_on_the_workers(corpus, tmp_path, dask_cluster):
     db = tmp_path / "ledger.db"
     args = ["ingest", str(corpus), "--db", str(db), "--dask", dask_cluster.scheduler_address,
             "--parquet", str(tmp_path / "parquet"), "-q"]
@@ -114,5 +115,6 @@ def test_dask_ingest_from_the_command_line_skips_what_is_known(corpus, tmp_path,
     assert first.exit_code == 0, first.output
     again = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert "0 added, 0 updated, 10 unchanged" in again.output
+    assert list(read_parquet(sorted((tmp_path / "parquet").glob("part-*.parquet")))) == []  # skipped before parsing
     missing = CliRunner().invoke(cli, args[:6])
     assert missing.exit_code != 0 and "--parquet" in missing.output

@@ -122,23 +122,23 @@ def ingest_raw_articles(
 
 def store_results(
     results: Iterable[ArticleResult], store: Store, settings: Settings, report: IngestReport,
-    progress: Optional[Progress] = None,
+    progress: Optional[Progress] = None, merge_blocks: Optional["BlockMerger"] = None,
 ) -> None:
     """Save analysed articles in input order, `settings.write_batch` per transaction, and merge them
     into the ledger's events every `settings.merge_every` articles and at the end (shared by the
     single-machine and the Dask ingest). Merging in rounds keeps the frames a merge holds bounded
-    whatever the size of the input; the merge is order-independent, so the ledger is the same."""
+    whatever the size of the input. `merge_blocks`: see `assign_events`."""
     tracker = ChangeTracker()
     unmerged = 0
     for batch in chunked(results, settings.write_batch):
         _save_batch(store, batch, report, tracker)
         unmerged += len(batch)
         if unmerged >= settings.merge_every:
-            assign_events(store, tracker=tracker)
+            assign_events(store, tracker=tracker, merge_blocks=merge_blocks)
             unmerged = 0
         if progress:
             progress(len(batch))
-    assign_events(store, tracker=tracker)
+    assign_events(store, tracker=tracker, merge_blocks=merge_blocks)
     report.events = store.count_events()
     report.changes = tracker.changes()
 
@@ -176,18 +176,25 @@ def new_or_changed(
             yield item
 
 
-def assign_events(store: Store, lex: Optional[Lexicon] = None, tracker: Optional[ChangeTracker] = None) -> int:
+BlockMerger = Callable[[list[merge.MergeBlock]], list[list[list]]]
+
+
+def assign_events(store: Store, lex: Optional[Lexicon] = None, tracker: Optional[ChangeTracker] = None,
+                  merge_blocks: Optional[BlockMerger] = None) -> int:
     """Merge every pending frame (new, updated, or freed by an analyst's decision) into the ledger's
     canonical events, in one transaction. The pending frames are re-clustered with the events they
     could join (`_Neighbourhood`, found through the blocking keys: day, place cell, place name, named
-    weapon); events further away are left as they are. A `tracker` is told the events replaced and
-    those replacing them."""
+    weapon); events further away are left as they are. The work is cut into independent blocks
+    (`merge.merge_block`), merged one after another here or, given `merge_blocks` (the Dask ingest),
+    all at once elsewhere; the result is the same. A `tracker` is told the events replaced and those
+    replacing them."""
     lex = lex or lexicon()
     with store.transaction():
         work = _Neighbourhood(store, lex)
         work.expand(store.pending_frames())
-        groups = [g for g in merge.cluster_frames(work.frames, work.candidates.__getitem__, work.decisions, lex)
-                  if not work.is_current_event(g)]
+        blocks = work.blocks()
+        merged = merge_blocks(blocks) if merge_blocks else [merge.merge_block(block, lex) for block in blocks]
+        groups = sorted(group for found in merged for group in found)
         if not groups:
             return 0
         articles = {a: work.article(a) for a in sorted({ref[0] for g in groups for ref in g})}
@@ -217,7 +224,7 @@ class _Neighbourhood:
     def __init__(self, store: Store, lex: Lexicon):
         self.store, self.lex = store, lex
         self.frames: dict = {}
-        self.candidates: dict = {}
+        self.linked: dict = {}  # each pending frame: the frames it qualifies with
         self.articles: dict[str, merge.ArticleFrames] = {}
         self.seen: dict = {}  # frames read while looking, taken or not
         self.decisions = merge.Decisions()  # those touching the articles of the frames taken
@@ -246,34 +253,65 @@ class _Neighbourhood:
 
     def expand(self, pending) -> None:
         pending = sorted(pending)
-        linked = {ref: self.qualifying(ref, self.store.frames_filed_under(*merge.probe_keys(self.frame(ref))))
-                  for ref in pending}
-        queue = sorted(set().union(*linked.values()) - set(pending), reverse=True) + pending[::-1]
+        for ref in pending:
+            frame = self.frame(ref)
+            near = self.store.frames_filed_under(*merge.probe_keys(frame)) - {ref}
+            self.linked[ref] = {c for c in near if merge.qualifies(frame, self.frame(c), self.lex) is not None}
+        queue = sorted(set().union(*self.linked.values()) - set(pending), reverse=True) + pending[::-1]
         while queue:
             ref = queue.pop()
             if ref in self.frames:
                 continue
             self.frames[ref] = self.frame(ref)
             event_id = self.event_of[ref] = self.store.event_of_frame(ref)
-            if event_id not in self.members:
-                self.members[event_id] = self.store.members(event_id) if event_id else []
-            mates = set(self.members[event_id])
+            if event_id and event_id not in self.members:
+                self.members[event_id] = self.store.members(event_id)
+            mates = set(self.members[event_id]) if event_id else set()
             queue.extend(sorted((self.decisions_touching(ref[0]).partners(ref) | mates) - set(self.frames)))
-        settled = merge.KeyIndex({ref: f for ref, f in self.frames.items() if ref not in linked})
+
+    def blocks(self) -> list[merge.MergeBlock]:
+        """The frames taken, cut where nothing joins them (no candidate, event, decision or blocking
+        key in common), the pieces binned by region and month (`_block_key`)."""
+        root = {ref: ref for ref in self.frames}
+
+        def find(ref):
+            while root[ref] != ref:
+                root[ref] = root[root[ref]]
+                ref = root[ref]
+            return ref
+
+        def join(a, b) -> None:
+            root[find(a)] = find(b)
+
+        settled = merge.KeyIndex({ref: f for ref, f in self.frames.items() if ref not in self.linked})
         for ref, frame in self.frames.items():
-            near = linked[ref] if ref in linked else self.qualifying(ref, settled.candidates(frame))
-            self.candidates[ref] = near | self.decisions.partners(ref)
+            near = self.linked[ref] if ref in self.linked else settled.candidates(frame)
+            for other in near | self.decisions.partners(ref) | set(self.members.get(self.event_of[ref], ())):
+                join(ref, other)
+        pieces: dict = {}
+        for ref in sorted(self.frames):
+            pieces.setdefault(find(ref), []).append(ref)
+        bins: dict = {}
+        for refs in pieces.values():
+            bins.setdefault(_block_key(self.frames[refs[0]]), []).extend(refs)
+        return [self._block(refs) for _, refs in sorted(bins.items())]
 
-    def qualifying(self, ref, near: set) -> set:
-        """Those of the frames `near` that qualify as the same event as `ref`."""
-        frame = self.frame(ref)
-        return {c for c in near - {ref} if merge.qualifies(frame, self.frame(c), self.lex) is not None}
+    def _block(self, refs: list) -> merge.MergeBlock:
+        inside = set(refs)
+        touching = [[p for p in pairs if p[0] in inside or p[1] in inside]
+                    for pairs in (self.decisions.together, self.decisions.apart)]
+        return merge.MergeBlock(
+            frames={ref: self.frames[ref] for ref in refs},
+            linked={ref: self.linked[ref] for ref in refs if ref in self.linked},
+            decisions=merge.Decisions(*touching),
+            current={ref: self.members[self.event_of[ref]] for ref in refs if self.event_of[ref]},
+        )
 
-    def is_current_event(self, group: list) -> bool:
-        """True when these frames are, all and only, the members of one event in the ledger: an event
-        the merge leaves as it is."""
-        event_id = self.event_of[group[0]]
-        return bool(event_id) and self.members[event_id] == group
+
+def _block_key(frame: Frame) -> tuple[str, str]:
+    """A block's region and date window: its first frame's country and month."""
+    days = merge.possible_days(frame)
+    return frame.where.country or "-", days.start.isoformat()[:7] if days.start else "-"
 
 
 def _days_after(day: date, n: int) -> str:

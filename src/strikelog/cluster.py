@@ -6,27 +6,29 @@ gives (each .jsonl or WARC file is one partition; loose .txt/.html files are gro
 `FILES_PER_PARTITION` at a time) and each partition becomes one Dask task. The task reads its own
 files on the worker (so the input never passes through the client: workers must see the same
 paths, e.g. a shared filesystem), runs `pipeline.analyse` with the model loaded once per worker
-process, and writes `part-NNNNN.parquet` (one row per article, schema `PARQUET_SCHEMA`).
+process, and writes `part-NNNNN.parquet` (one row per article, schema: `_schema`). An article
+the ledger already holds unchanged is skipped there, before it is parsed.
 
 Step 2, `merge_parquet`: the parts are read back in partition order and each article is saved
-to the ledger exactly as `ingest_paths` saves it (an unchanged article skipped by content hash),
-then `assign_events` merges the new frames with the single-machine blocking. The ledger is
-therefore the one `strikelog ingest` gives on the same input.
+to the ledger exactly as `ingest_paths` saves it, then `assign_events` merges the new frames with
+the single-machine blocking, each round's independent blocks (`merge.merge_block`) run as Dask
+tasks at once. The ledger is therefore the one `strikelog ingest` gives on the same input.
 """
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
-from . import ingest
-from .api import IngestReport, PathLike, Progress, new_or_changed, store_results
+from . import ingest, merge
+from .api import BlockMerger, IngestReport, PathLike, Progress, new_or_changed, store_results
 from .config import Settings
 from .pipeline import ArticleResult, analyse
 from .records import Problem
-from .store import Store, article_from, frame_from, mention_from, plain
+from .store import Store, article_from, frame_from, is_database_url, mention_from, plain
 
 FILES_PER_PARTITION = 256
 ROWS_PER_GROUP = 256
@@ -61,12 +63,14 @@ class Partition:
 
 @dataclass
 class PartitionReport:
-    """What a task sends back to the client: where it wrote, how many articles, and what it skipped."""
+    """What a task sends back to the client: where it wrote, how many articles it analysed, how many
+    it skipped as already in the ledger, and the problems it met."""
 
     index: int
     parquet: str
     articles: int
     problems: list[Problem]
+    unchanged: int = 0
 
 
 def partitions(paths: Iterable[PathLike], on_problem: Callable[[Problem], None],
@@ -90,26 +94,38 @@ def partitions(paths: Iterable[PathLike], on_problem: Callable[[Problem], None],
     return [Partition(index, group) for index, group in enumerate(groups)]
 
 
-def analyse_partition(partition: Partition, settings: Settings, out_dir: str) -> PartitionReport:
-    """One Dask task: read the partition's files, analyse each article, write its Parquet part."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
+def analyse_partition(partition: Partition, settings: Settings, out_dir: str, ledger: Optional[str] = None) -> PartitionReport:
+    """One Dask task: read the partition's files, analyse each article (but those the `ledger`
+    already holds unchanged: their content hash is all that is read), write its Parquet part."""
     problems: list[Problem] = []
     raws = ingest.read_articles([Path(p) for p in partition.paths], problems.append, settings.max_file_bytes)
     target = Path(out_dir) / partition.parquet_name
+    if ledger is None:
+        return PartitionReport(partition.index, str(target), _write_part(analyse(raws, settings, problems.append), target), problems)
+    known = IngestReport()
+    with Store(ledger) as store:
+        fresh = new_or_changed(raws, store, known, None, settings.write_batch)
+        count = _write_part(analyse(fresh, settings, problems.append), target)
+    return PartitionReport(partition.index, str(target), count, problems, known.unchanged)
+
+
+def _write_part(results: Iterable[ArticleResult], target: Path) -> int:
+    """Write analysed articles to one Parquet file, `ROWS_PER_GROUP` to a row group; their number."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     count = 0
     schema = _schema()
     with pq.ParquetWriter(target, schema) as writer:
         rows: list[dict] = []
-        for result in analyse(raws, settings, problems.append):
+        for result in results:
             rows.append(_row(count, result))
             count += 1
             if len(rows) == ROWS_PER_GROUP:
                 writer.write_table(pa.Table.from_pylist(rows, schema))
                 rows = []
         writer.write_table(pa.Table.from_pylist(rows, schema))
-    return PartitionReport(partition.index, str(target), count, problems)
+    return count
 
 
 def _row(position: int, result: ArticleResult) -> dict[str, Any]:
@@ -141,11 +157,13 @@ def read_parquet(parts: Iterable[PathLike], batch: int = ROWS_PER_GROUP) -> Iter
 def analyse_to_parquet(
     paths: Iterable[PathLike], scheduler: Union[str, Any], out_dir: PathLike, settings: Optional[Settings] = None,
     on_problem: Optional[Callable[[Problem], None]] = None, progress: Optional[Progress] = None,
+    ledger: Optional[PathLike] = None,
 ) -> list[PartitionReport]:
     """Step 1: analyse every article under `paths` on the Dask cluster at `scheduler` (an address
-    such as tcp://host:8786, or a distributed.Client) into Parquet parts under `out_dir`.
+    such as tcp://host:8786, or a distributed.Client) into Parquet parts under `out_dir`; articles
+    that `ledger` (when given and already there) holds unchanged are skipped by the workers.
     Returns the partitions' reports in input order; problems are passed to `on_problem` in that order."""
-    from distributed import Client, as_completed
+    from distributed import as_completed
 
     settings = settings or Settings()
     sink = on_problem or (lambda p: None)
@@ -154,16 +172,13 @@ def analyse_to_parquet(
     for stale in out.glob(PART_GLOB):
         stale.unlink()
     parts = partitions(paths, sink)
-    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
-    try:
-        futures = client.map(analyse_partition, parts, settings=settings, out_dir=str(out.resolve()), pure=False)
+    with _connected(scheduler) as client:
+        futures = client.map(analyse_partition, parts, settings=settings, out_dir=str(out.resolve()),
+                             ledger=_existing(ledger), pure=False)
         for done in as_completed(futures):
             if progress:
-                progress(done.result().articles)
+                progress(done.result().articles + done.result().unchanged)
         reports = client.gather(futures)
-    finally:
-        if client is not scheduler:
-            client.close()
     for report in reports:
         for problem in report.problems:
             sink(problem)
@@ -173,15 +188,25 @@ def analyse_to_parquet(
 def merge_parquet(
     parts: Iterable[PathLike], db: PathLike, settings: Optional[Settings] = None,
     report: Optional[IngestReport] = None, progress: Optional[Progress] = None,
+    scheduler: Union[str, Any, None] = None,
 ) -> IngestReport:
     """Step 2: save the analysed articles of these Parquet parts (in the order given) to the
-    ledger at `db` as `ingest_paths` would, skipping unchanged ones, and merge them into its events."""
+    ledger at `db` as `ingest_paths` would, skipping unchanged ones, and merge them into its events;
+    given a `scheduler`, each merge round's blocks run there as Dask tasks, all at once."""
     settings = settings or Settings()
     report = report or IngestReport()
-    with Store(db) as store:
+    with Store(db) as store, _connected(scheduler) as client:
         fresh = new_or_changed(read_parquet(parts), store, report, None, settings.write_batch, lambda r: r.article)
-        store_results(fresh, store, settings, report, progress)
+        store_results(fresh, store, settings, report, progress, block_merger(client) if client else None)
     return report
+
+
+def block_merger(client: Any) -> BlockMerger:
+    """A merge round's blocks (`merge.merge_block`) as one Dask task each; results in block order."""
+    def merge_on_cluster(blocks: list[merge.MergeBlock]) -> list[list[list]]:
+        return client.gather(client.map(merge.merge_block, blocks, pure=False))
+
+    return merge_on_cluster
 
 
 def ingest_dask(
@@ -197,5 +222,31 @@ def ingest_dask(
         if on_problem:
             on_problem(p)
 
-    reports = analyse_to_parquet(paths, scheduler, parquet_dir, settings, problem, progress)
-    return merge_parquet([r.parquet for r in reports], db, settings, report)
+    with _connected(scheduler) as client:
+        reports = analyse_to_parquet(paths, client, parquet_dir, settings, problem, progress, ledger=db)
+        report.unchanged += sum(r.unchanged for r in reports)
+        return merge_parquet([r.parquet for r in reports], db, settings, report, scheduler=client)
+
+
+@contextmanager
+def _connected(scheduler: Union[str, Any, None]) -> Iterator[Any]:
+    """A distributed.Client for this address (closed afterwards), the client given, or None."""
+    from distributed import Client
+
+    if scheduler is None or isinstance(scheduler, Client):
+        yield scheduler
+        return
+    client = Client(scheduler)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _existing(ledger: Optional[PathLike]) -> Optional[str]:
+    """The ledger as the workers should open it (a URL, or an absolute path), if it exists yet."""
+    if ledger is None:
+        return None
+    if is_database_url(ledger):
+        return str(ledger)
+    return str(Path(ledger).resolve()) if Path(ledger).exists() else None

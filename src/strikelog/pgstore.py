@@ -198,22 +198,11 @@ class PgStore(Store):
         self.db = _Connection(self.connection)
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One write transaction; writers of the same ledger queue on an advisory lock."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
-        self._depth = 1
-        try:
-            with self._begun():
-                self.connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK})")
-                yield
-        finally:
-            self._depth = 0
+    def _write_lock(self) -> Iterator[None]:
+        """The outermost write transaction; writers of the same ledger queue on an advisory lock."""
+        with self._begun():
+            self.connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK})")
+            yield
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:

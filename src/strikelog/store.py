@@ -208,8 +208,17 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        self._begin()
         self._depth = 1
+        try:
+            with self._write_lock():
+                yield
+        finally:
+            self._depth = 0
+
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        """The outermost write transaction: BEGIN IMMEDIATE takes SQLite's write lock at once."""
+        self._begin()
         try:
             yield
         except BaseException:
@@ -217,8 +226,6 @@ class Store:
             raise
         else:
             self.db.execute("COMMIT")
-        finally:
-            self._depth = 0
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
