@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,7 +25,7 @@ from .pipeline import ArticleResult, analyse  # noqa: F401 (analyse: part of the
 from .records import Article, BatchResult, Event, Problem, RawArticle
 from .resources import Lexicon, lexicon
 from .store import Store, is_database_url
-from .workers import analyse_all, chunked
+from .workers import analyse_all, chunked, in_background
 
 PathLike = Union[str, Path]
 T = TypeVar("T")
@@ -115,9 +116,32 @@ def ingest_raw_articles(
 ) -> None:
     """The ingest every source shares (files, URLs, feeds): new and changed articles analysed (on
     `settings.workers` processes) and saved (an updated one replacing its earlier mentions), then
-    merged into the ledger's events. Counts, problems and what changed in the ledger go to `report`."""
-    fresh = new_or_changed(raws, store, report, progress, settings.write_batch)
-    store_results(analyse_all(fresh, settings, on_problem), store, settings, report, progress)
+    merged into the ledger's events. Counts, problems and what changed in the ledger go to `report`.
+    Reading, the content-hash check and the worker pool run in a thread of their own, up to
+    `settings.merge_every` articles ahead, so the workers go on while this thread saves and merges."""
+    problems: deque[Problem] = deque()  # met in that thread, handed on in this one
+    results = in_background(_analysed(raws, store, settings, report, problems.append, progress), settings.merge_every)
+    store_results(_handing_on(results, problems, on_problem), store, settings, report, progress)
+
+
+def _handing_on(items: Iterator[T], problems: deque[Problem], on_problem: Callable[[Problem], None]) -> Iterator[T]:
+    """The items, with the problems met so far passed to `on_problem` before each (and at the end)."""
+    for item in items:
+        while problems:
+            on_problem(problems.popleft())
+        yield item
+    while problems:
+        on_problem(problems.popleft())
+
+
+def _analysed(
+    raws: Iterable[RawArticle], store: Store, settings: Settings, report: IngestReport,
+    on_problem: Callable[[Problem], None], progress: Optional[Progress],
+) -> Iterator[ArticleResult]:
+    """The new and changed articles analysed; hashes are read on a connection of the thread that
+    runs this."""
+    with store.another() as reader:
+        yield from analyse_all(new_or_changed(raws, reader, report, progress, settings.write_batch), settings, on_problem)
 
 
 def store_results(

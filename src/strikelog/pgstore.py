@@ -183,6 +183,7 @@ class PgStore(Store):
         if address.drivername in ("postgresql", "postgres"):
             address = address.set(drivername="postgresql+psycopg")
         self.path = address.render_as_string(hide_password=True)
+        self.address = url
         self.busy_timeout = busy_timeout
         self._depth = 0
         self._open: list = []

@@ -140,6 +140,7 @@ class Store:
 
     def __init__(self, path: Path | str, busy_timeout: float = BUSY_TIMEOUT):
         self.path = Path(path)
+        self.address = path
         self.busy_timeout = busy_timeout
         self._depth = 0
         try:
@@ -252,6 +253,10 @@ class Store:
                 f"{self.path}: the ledger is busy: another process has held its write lock for more than"
                 f" {self.busy_timeout:g} seconds; try again when it has finished"
             ) from None
+
+    def another(self) -> "Store":
+        """A second connection to this ledger, for another thread (a connection is not shared)."""
+        return Store(self.address, self.busy_timeout)
 
     def __enter__(self) -> "Store":
         return self

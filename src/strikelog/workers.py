@@ -1,7 +1,9 @@
 """The per-article stages on every core: a pool of worker processes, results in input order.
 
 The parent streams the input in chunks of `Settings.chunk_size` articles and keeps at most two
-chunks per worker in flight, so memory stays bounded whatever the size of the input. Each worker
+chunks per worker in flight, so memory stays bounded whatever the size of the input; the ingest
+drives the pool from a thread of its own (`in_background`), so that saving and merging in the
+main thread do not leave the workers idle. Each worker
 loads the language model, the dictionary tagger and the gazetteer once (at start) and runs
 `pipeline.analyse` on the chunks it is given. The parent hands results on chunk by chunk in the
 order the articles came in, so merging and saving see exactly what a single process would have
@@ -17,13 +19,15 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Callable
+from queue import Full, Queue
+from typing import Callable, TypeVar
 
 from . import language, place
 from .config import Settings
 from .pipeline import ArticleResult, analyse, resolver
 from .records import Problem, RawArticle
 
+T = TypeVar("T")
 IN_FLIGHT_PER_WORKER = 2
 PARENT_CHECK_SECONDS = 0.5
 
@@ -52,6 +56,52 @@ def analyse_all(
         finally:
             for future in in_flight:
                 future.cancel()
+
+
+def in_background(items: Iterator[T], limit: int) -> Iterator[T]:
+    """The items of `items`, in order, produced by a thread of their own up to `limit` ahead of the
+    consumer: the worker pool behind `items` keeps working while the consumer is busy (a merge
+    round), and memory stays bounded. An error in the thread is raised here; when the consumer stops
+    early, the thread closes `items` (ending its pool) and is waited for."""
+    queue: Queue = Queue(maxsize=limit)
+    stop = threading.Event()
+    end = object()
+
+    def put(entry: tuple) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(entry, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+            put((end, None))
+        except BaseException as err:  # handed to the consumer, which raises it
+            put((end, err))
+        finally:
+            close = getattr(items, "close", None)
+            if close:
+                close()
+
+    thread = threading.Thread(target=produce, name="strikelog-analyse", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = queue.get()
+            if item is end:
+                if error is not None:
+                    raise error
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def chunked(items: Iterable, size: int) -> Iterator[list]:
