@@ -98,7 +98,7 @@ def test_a_chain_of_look_alike_reports_gives_the_same_ledger_in_any_number_of_ro
 def union(blocks: list[MergeBlock]) -> MergeBlock:
     return MergeBlock(
         frames={ref: f for b in blocks for ref, f in b.frames.items()},
-        linked={ref: near for b in blocks for ref, near in b.linked.items()},
+        candidates={ref: near for b in blocks for ref, near in b.candidates.items()},
         decisions=merge.Decisions(sorted({d for b in blocks for d in b.decisions.together}),
                                   sorted({d for b in blocks for d in b.decisions.apart})),
         current={ref: members for b in blocks for ref, members in b.current.items()},

@@ -307,10 +307,9 @@ class _Neighbourhood:
         def join(a, b) -> None:
             root[find(a)] = find(b)
 
-        settled = merge.KeyIndex({ref: f for ref, f in self.frames.items() if ref not in self.linked})
-        for ref, frame in self.frames.items():
-            near = self.linked[ref] if ref in self.linked else settled.candidates(frame)
-            for other in near | self.decisions.partners(ref) | set(self.members.get(self.event_of[ref], ())):
+        candidates = self.candidates()
+        for ref in self.frames:
+            for other in candidates[ref] | set(self.members.get(self.event_of[ref], ())):
                 join(ref, other)
         pieces: dict = {}
         for ref in sorted(self.frames):
@@ -318,15 +317,23 @@ class _Neighbourhood:
         bins: dict = {}
         for refs in pieces.values():
             bins.setdefault(_block_key(self.frames[refs[0]]), []).extend(refs)
-        return [self._block(refs) for _, refs in sorted(bins.items())]
+        return [self._block(refs, candidates) for _, refs in sorted(bins.items())]
 
-    def _block(self, refs: list) -> merge.MergeBlock:
+    def candidates(self) -> dict:
+        """Each frame taken: the frames it may share an event with. A pending frame's are those it
+        qualifies with; another's, the frames taken (but the pending) filed under a key it probes
+        (`cluster_frames` scores each such pair); each with its analysts' partners."""
+        settled = merge.KeyIndex({ref: f for ref, f in self.frames.items() if ref not in self.linked})
+        return {ref: (self.linked[ref] if ref in self.linked else settled.candidates(frame) - {ref})
+                | self.decisions.partners(ref) for ref, frame in self.frames.items()}
+
+    def _block(self, refs: list, candidates: dict) -> merge.MergeBlock:
         inside = set(refs)
         touching = [[p for p in pairs if p[0] in inside or p[1] in inside]
                     for pairs in (self.decisions.together, self.decisions.apart)]
         return merge.MergeBlock(
             frames={ref: self.frames[ref] for ref in refs},
-            linked={ref: self.linked[ref] for ref in refs if ref in self.linked},
+            candidates={ref: candidates[ref] for ref in refs},
             decisions=merge.Decisions(*touching),
             current={ref: self.members[self.event_of[ref]] for ref in refs if self.event_of[ref]},
         )

@@ -598,26 +598,15 @@ class MergeBlock:
     a Dask worker."""
 
     frames: dict  # FrameRef -> Frame
-    linked: dict  # FrameRef -> the frames it qualifies with: the new (pending) frames' candidates, found in the ledger
+    candidates: dict  # FrameRef -> the frames it may share an event with (`cluster_frames` scores each pair)
     decisions: Decisions  # the analysts' decisions touching these frames
     current: dict  # FrameRef -> the member frames (sorted) of its event in the ledger, for the frames that have one
 
 
 def merge_block(block: MergeBlock, lex: Optional[Lexicon] = None) -> list[list]:
     """The groups of a block's frames that differ from the ledger's current events: the events to
-    (re)build. The frames other than the new ones are compared among themselves here, so that this
-    work is done in parallel when blocks are."""
-    lex = lex or lexicon()
-    settled = KeyIndex({ref: f for ref, f in block.frames.items() if ref not in block.linked})
-
-    def candidates(ref) -> set:
-        frame = block.frames[ref]
-        near = block.linked.get(ref)
-        if near is None:
-            near = {c for c in settled.candidates(frame) - {ref} if qualifies(frame, block.frames[c], lex) is not None}
-        return near | block.decisions.partners(ref)
-
-    groups = cluster_frames(block.frames, candidates, block.decisions, lex)
+    (re)build. Scoring the candidate pairs is most of the work, done in parallel when blocks are."""
+    groups = cluster_frames(block.frames, block.candidates.__getitem__, block.decisions, lex or lexicon())
     return [g for g in groups if block.current.get(g[0]) != g]
 
 
