@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
@@ -100,12 +100,11 @@ def analyse_partition(partition: Partition, settings: Settings, out_dir: str, le
     problems: list[Problem] = []
     raws = ingest.read_articles([Path(p) for p in partition.paths], problems.append, settings.max_file_bytes)
     target = Path(out_dir) / partition.parquet_name
-    if ledger is None:
-        return PartitionReport(partition.index, str(target), _write_part(analyse(raws, settings, problems.append), target), problems)
     known = IngestReport()
-    with Store(ledger) as store:
-        fresh = new_or_changed(raws, store, known, None, settings.write_batch)
-        count = _write_part(analyse(fresh, settings, problems.append), target)
+    with ExitStack() as stack:
+        if ledger is not None:
+            raws = new_or_changed(raws, stack.enter_context(Store(ledger)), known, None, settings.write_batch)
+        count = _write_part(analyse(raws, settings, problems.append), target)
     return PartitionReport(partition.index, str(target), count, problems, known.unchanged)
 
 
@@ -177,7 +176,8 @@ def analyse_to_parquet(
                              ledger=_existing(ledger), pure=False)
         for done in as_completed(futures):
             if progress:
-                progress(done.result().articles + done.result().unchanged)
+                finished = done.result()
+                progress(finished.articles + finished.unchanged)
         reports = client.gather(futures)
     for report in reports:
         for problem in report.problems:
