@@ -221,9 +221,10 @@ def assign_events(store: Store, lex: Optional[Lexicon] = None, tracker: Optional
         groups = sorted(group for found in merged for group in found)
         if not groups:
             return 0
-        articles = {a: work.article(a) for a in sorted({ref[0] for g in groups for ref in g})}
+        regrouped = {ref for g in groups for ref in g}
+        articles = {a: work.article(a) for a in sorted({ref[0] for ref in regrouped})}
         events = [merge.build_event(g, work.frames, articles, lex) for g in groups]
-        old_ids = {work.event_of[ref] for g in groups for ref in g if work.event_of[ref]}
+        old_ids = {work.event_of[ref] for ref in regrouped if work.event_of[ref]}
         contracts = [export.to_contract(e) for e in events]
         if tracker:
             tracker.replacing([store.event(e) for e in sorted(old_ids)])
@@ -231,7 +232,7 @@ def assign_events(store: Store, lex: Optional[Lexicon] = None, tracker: Optional
         store.replace_component(old_ids, [
             (obj, e.members, merge.link_targets(e, work.frames, lex)) for obj, e in zip(contracts, events)
         ])
-        stale = {e.event_id for e in events} | store.events_answering({ref for g in groups for ref in g}, old_ids)
+        stale = {e.event_id for e in events} | store.events_answering(regrouped, old_ids)
         for start, end in _windows(sorted({e.when.start for e in events if e.when.start}), merge.RESPONSE_WINDOW_DAYS):
             stale |= store.seekers_between(start.isoformat(), end.isoformat())
         for event_id in sorted(stale):
