@@ -71,6 +71,7 @@ class _Group:
     fallback: bool = False
     weak: bool = False
     responds_to_groups: list[int] = field(default_factory=list)
+    cause_tokens: dict[int, int] = field(default_factory=dict)  # token in a cause phrase -> the group it names
 
 
 class ArticleReader:
@@ -108,6 +109,8 @@ class ArticleReader:
             for group, mention in zip(groups, sentence_mentions):
                 mention.responds_to_mentions = [base + g for g in group.responds_to_groups]
                 mention.context_time = context
+                for target in group.responds_to_groups:
+                    _mark_cause(sentence_mentions[target])
             found.extend(sentence_mentions)
             context = self.calendar_time(sent) or context
         return found
@@ -202,9 +205,13 @@ class ArticleReader:
                     inside = [member_of[t.i] for t in clause.subtree if member_of.get(t.i, gi) != gi]
                     later = sorted((i, g) for i, g in member_of.items() if g != gi and i > clause.left_edge.i)
                     # a misparsed clause may leave its event outside the subtree: then the next one in the text
-                    for target in inside or [g for _, g in later[:1]]:
+                    targets = inside or [g for _, g in later[:1]]
+                    for target in targets:
                         if target not in group.responds_to_groups:
                             group.responds_to_groups.append(target)
+                    if targets:
+                        for tok in clause.subtree:
+                            group.cause_tokens.setdefault(tok.i, targets[0])
 
     def _answered_clauses(self, member, group: _Group, text: str, cues: list[str]):
         """The phrases that say what an event answers: a cue preposition on the trigger ('in retaliation
@@ -238,7 +245,7 @@ class ArticleReader:
             actor1 = self.operator_of(weapons, speaker)
         if actor1 is not None and actor1 == actor2:
             actor2 = None
-        sub_type = self.sub_event_type(group, weapons, actor1, actor2, target_tok, sent)
+        sub_type, typed_by = self.sub_event_type(group, weapons, actor1, actor2, target_tok, sent)
         event_type = self.rules["sub_event_types"].get(sub_type, "Explosions/Remote violence")
         primary = group.members[0]
         mention = Mention(
@@ -256,7 +263,11 @@ class ArticleReader:
             anaphoric=self.is_anaphoric(group) or sent.kind == "headline",
             generic=group.weak or group.fallback,
             plural=_is_plural(group, target_tok),
+            names=self.proper_names(sent),
+            typed_by=typed_by,
         )
+        if sent.kind != "headline" and not mention.time_exprs and _habitual_present(primary):
+            mention.generic = True  # "Russia, which is destroying ...", "infrastructure is also attacked": no one event
         self.read_casualties(sent, group, groups, mention, speaker)
         self.read_responsibility(sent, group, groups, mention, speaker)
         self.read_response_text(sent, group, mention)
@@ -429,29 +440,42 @@ class ArticleReader:
         return None
 
     def sub_event_type(self, group: _Group, weapons: list[str], actor1: Optional[str], actor2: Optional[str],
-                       target_tok: Any, sent: _Sentence) -> str:
+                       target_tok: Any, sent: _Sentence) -> tuple[str, str]:
+        """The ACLED sub-event type, and what it was read from ("modifier", "weapon", "hint", "default")."""
         rules = self.rules
         for member in group.members:
             for child in member.children:
                 word = child.lower_
                 if child.dep_ in ("compound", "amod", "nmod") and word in rules["noun_modifiers"]:
-                    return rules["noun_modifiers"][word]
+                    return rules["noun_modifiers"][word], "modifier"
         kinds = [self.lex.weapons[w].kind for w in weapons if w in self.lex.weapons]
         for kind in rules["weapon_kind_rank"]:
             if kind in kinds and rules["weapon_kinds"].get(kind):
-                return rules["weapon_kinds"][kind]
+                return rules["weapon_kinds"][kind], "weapon"
         hint = group.entry.get("hint")
         if hint:
-            return hint
+            return hint, "hint"
         defaults = rules["defaults"]
         if actor2 == "Civilians":
-            return defaults["against_civilians"]
+            return defaults["against_civilians"], "default"
         if actor1 and self.lex.country_of_military(actor1) and group.lemma in ("strike", "bomb", "target", "hit", "destroy", "airstrike", "operation", "action", "respond", "response", "engage", "retaliation", "pound"):
-            return defaults["state_actor"]
+            return defaults["state_actor"], "default"
         target_words = {t.lower_ for t in target_tok.subtree} if target_tok is not None else set()
         if target_words & set(rules["facility_words"]) or any(t.label == "SITE" for t in sent.tags):
-            return defaults["against_site"]
-        return defaults["otherwise"]
+            return defaults["against_site"], "default"
+        return defaults["otherwise"], "default"
+
+    def proper_names(self, sent: _Sentence) -> list[str]:
+        """The sentence's proper names that are neither a party nor a country nor a date: what a report
+        shares with other reports of the same event (a site, a target, a quoted official)."""
+        tagged = {i for t in sent.tags if t.label in ("ACTOR", "COUNTRY", "DEMONYM") for i in range(t.start, t.end)}
+        names = []
+        for tok in sent.span:
+            if (tok.pos_ == "PROPN" and tok.i not in tagged and len(tok.text) > 2 and tok.text[:1].isupper()
+                    and tok.ent_type_ not in ("DATE", "TIME", "NORP", "CARDINAL", "ORDINAL")
+                    and tok.lower_ not in self.rules["common_names"]):
+                names.append(tok.lower_)
+        return sorted(set(names))
 
     def is_anaphoric(self, group: _Group) -> bool:
         """'the attack', 'its strikes', 'Tuesday's attack': a reference to an event already told."""
@@ -474,6 +498,7 @@ class ArticleReader:
             if _right_after_reporting(ent, reporting):
                 continue  # "said on Monday": the day of the statement, however the parser hung it
             owner, via_report = self.owner_with_report(ent.root, groups, reporting)
+            owner = _cause_owner(ent.root, owner, groups)
             if via_report and not _SEQUENCE.search(ent.text):  # "Hours later, X said it attacked": still the event's day
                 continue
             if owner is group or (owner is None and group is _root_group(groups)):
@@ -504,6 +529,7 @@ class ArticleReader:
         hint = self.country_hint(sent)
         for span, label in self.place_spans(sent):
             owner, via_report = self.owner_with_report(span.root, groups, reporting)
+            owner = _cause_owner(span.root, owner, groups)
             if via_report:
                 continue
             if owner is group or (owner is None and group is _root_group(groups)):
@@ -766,6 +792,35 @@ class _Speaker:
     verb: str
     kind: str
     actor: Optional[str]
+
+
+def _mark_cause(mention: Mention) -> None:
+    """An event named as what another answers is an earlier one: background, unless a report tells it."""
+    mention.cause = True
+    if mention.status == "reported":
+        mention.status = "background"
+
+
+def _cause_owner(tok: Any, owner: Optional[_Group], groups: list[_Group]) -> Optional[_Group]:
+    """Words inside 'in retaliation for Ukraine's attack on Belgorod' belong to the event named there."""
+    if owner is not None and tok.i in owner.cause_tokens:
+        return groups[owner.cause_tokens[tok.i]]
+    return owner
+
+
+def _habitual_present(tok: Any) -> bool:
+    """A predicate in the simple or progressive present ('Russia is destroying', 'targets are attacked'):
+    a generality or a description, not a report of one past event."""
+    if _pos_class(tok) != "VERB":
+        return False
+    verb = tok
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.tag_ in ("VBD", "MD") or a.lemma_ == "have" for a in auxes):
+        return False
+    present_be = any(a.lower_ in ("is", "are", "am", "'s", "'re") for a in auxes)
+    if verb.tag_ in ("VBZ", "VBP"):
+        return True
+    return verb.tag_ in ("VBG", "VBN") and present_be
 
 
 def extract(parsed: ParsedArticle, lex: Optional[Lexicon] = None) -> list[Mention]:

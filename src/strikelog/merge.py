@@ -57,6 +57,7 @@ class Frame:
     responds_to: list[int] = field(default_factory=list)  # frames of the same article it answers
     answers: bool = False  # a report of it says it answers something ("in retaliation for ...")
     article_day: Optional[date] = None  # the day its article speaks from: bounds an undated report (`possible_days`)
+    names: set = field(default_factory=set)  # proper names its sentences use (a site, a target, a person quoted)
 
 
 # ---- actor sides ------------------------------------------------------------------------------------
@@ -136,6 +137,11 @@ def weapons_conflict(a: list[str], b: list[str], lex: Lexicon) -> bool:
     return bool(classes_a and classes_b and not classes_a & classes_b)
 
 
+def comparable_status(a: str, b: str) -> bool:
+    """Across reports, one outlet's background ("in retaliation for the attack on X") is another's news."""
+    return a == b or {a, b} == {"reported", "background"}
+
+
 def affinity(f: Frame, m: Mention, lex: Lexicon) -> Optional[float]:
     """How well a mention fits a frame; None when they cannot be the same event."""
     return score_pair(f.actor1, f.actor2, f.when, f.where, f.weapons, m.actor1, m.actor2, m.when, m.where,
@@ -205,6 +211,7 @@ def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None,
             target = Frame(article=m.article_id, status=m.status)
             frames.append(target)
         _absorb(target, index, m, lex)
+    frames = _article_events(frames, mentions, lex)
     frames = [f for f in frames if f.solid and _says_enough(f, mentions)]
     _lend_operation_details(frames, mentions, lex)
     _fill_counterparts(frames, lex)
@@ -212,6 +219,50 @@ def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None,
     for frame in frames:
         frame.article_day = article_day
     return frames
+
+
+_SETS_APART = {"another", "second", "third", "separate", "separately", "elsewhere", "meanwhile", "earlier"}
+
+
+def _article_events(frames: list[Frame], mentions: list[Mention], lex: Lexicon) -> list[Frame]:
+    """Read as a coder does: the event told first (headline, lede) is open, and a later frame is one
+    more report of an open event unless it states what sets it apart: another named place, another
+    day, other parties, other weapons, or words like "another", "a second", "separately"."""
+    def first_sentence(frame: Frame) -> int:
+        return min(mentions[i].sentence_index for i in frame.mentions)
+
+    kept: list[Frame] = []
+    for frame in sorted(frames, key=first_sentence):
+        target = next((k for k in kept if _same_story(k, frame, mentions, lex)), None)
+        if target is None:
+            kept.append(frame)
+            continue
+        for i in frame.mentions:
+            if i not in target.mentions:
+                target.mentions.append(i)
+        _fold(target, frame, lex)
+        target.named_places |= frame.named_places
+        target.solid = target.solid or frame.solid
+    return [f for f in frames if f in kept]
+
+
+def _same_story(open_frame: Frame, frame: Frame, mentions: list[Mention], lex: Lexicon) -> bool:
+    if frame.status != open_frame.status or frame.operation or open_frame.operation:
+        return False
+    if open_frame.named_places and frame.named_places and not open_frame.named_places & frame.named_places:
+        return False
+    if _frame_affinity(open_frame, frame, lex) is None or _finer_than(frame, open_frame, mentions):
+        return False
+    opening = mentions[min(frame.mentions, key=lambda i: mentions[i].sentence_index)]
+    return not (set(re.findall(r"[a-z]+", opening.sentence.lower())) & _SETS_APART)
+
+
+def _finer_than(frame: Frame, open_frame: Frame, mentions: list[Mention]) -> bool:
+    """A named site under an open event told only by region or as several strikes: ACLED's one event per
+    place keeps it apart (the operation lends it its details later, `_lend_operation_details`)."""
+    if not _is_specific(frame.where) or _is_specific(open_frame.where):
+        return False
+    return open_frame.where.name is not None or any(mentions[i].plural for i in open_frame.mentions)
 
 
 def _trigger_family(word: str) -> str:
@@ -302,6 +353,7 @@ def _fold(target: Frame, source, lex: Lexicon) -> None:
     if _more_precise_place(source.where, target.where):
         target.where = source.where
     target.weapons.extend(w for w in source.weapons if w not in target.weapons)
+    target.names.update(source.names)
 
 
 def _more_precise_date(a: DateRange, b: DateRange) -> bool:

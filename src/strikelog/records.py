@@ -187,6 +187,9 @@ class Mention:
     responds_to_text: Optional[str] = None  # the phrase after "in retaliation for" etc.
     responds_to_mentions: list[int] = field(default_factory=list)  # indices in the article's list
     context_time: Optional[TimeExpr] = None  # the last date named before this sentence, for "hours later"
+    names: list[str] = field(default_factory=list)  # proper names in its sentence (a target, a site, a person quoted)
+    typed_by: str = "default"  # what its sub-event type was read from: "modifier", "weapon", "hint" or "default"
+    cause: bool = False  # named as what another event answers ("in retaliation for X", "after X")
     when: DateRange = field(default_factory=DateRange.unknown)
     where: Location = field(default_factory=Location.nowhere)
 

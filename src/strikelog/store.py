@@ -766,6 +766,7 @@ def mention_from(d: dict) -> Mention:
         **{k: d[k] for k in ("article_id", "sentence_index", "sentence", "trigger", "event_type", "sub_event_type",
                              "actor1", "actor2", "weapons", "status", "anaphoric", "generic", "plural",
                              "responds_to_text", "responds_to_mentions")},
+        names=list(d.get("names", [])), typed_by=d.get("typed_by", "default"), cause=d.get("cause", False),
         fatalities=Count(**d["fatalities"]), wounded=Count(**d["wounded"]),
         claims=[Claim(**c) for c in d["claims"]],
         time_exprs=[TimeExpr(**t) for t in d["time_exprs"]],
@@ -782,6 +783,7 @@ def frame_from(d: dict) -> Frame:
         solid=d["solid"], operation=d.get("operation", False), named_places=set(d.get("named_places", [])),
         responds_to=list(d.get("responds_to", [])), answers=d.get("answers", False),
         article_day=date.fromisoformat(d["article_day"]) if d.get("article_day") else None,
+        names=set(d.get("names", [])),
     )
 
 
