@@ -220,7 +220,7 @@ class ArticleReader:
         own = {member.i, *(c.i for c in member.children)}
         for prep in member.subtree:
             if prep.dep_ == "prep" and prep.head.i in own:
-                is_cue = prep.lower_ == "after" or any(c.split()[-1] == prep.lower_ and c in text for c in cues)
+                is_cue = prep.lower_ in ("after", "following") or any(c.split()[-1] == prep.lower_ and c in text for c in cues)
                 if is_cue or (prep.lower_ == "to" and group.lemma == "respond"):
                     yield prep
         heads = [member]
@@ -350,8 +350,8 @@ class ArticleReader:
         words = {t.lemma_.lower() for t in tokens}
         head_is_force = tok.lemma_.lower() in self.rules["force_nouns"] or tok.lower_ in self.rules["force_nouns"]
         head_is_country = any(t.start <= tok.i < t.end and t.label == "COUNTRY" for t in countries)
-        if countries and (head_is_force or head_is_country):
-            return self.lex.countries[countries[0].key].military
+        if countries and (head_is_force or (head_is_country and pronouns)):
+            return self.lex.countries[countries[0].key].military  # a country struck is a place, not a party
         if tok.lower_ in _PRONOUNS:
             if not pronouns:
                 return None

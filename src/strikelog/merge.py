@@ -516,6 +516,9 @@ def _stems(frame: Frame, neighbours: bool) -> list[str]:
         stems += [f"g:{row}:{col}" for row, col in cells]
     if frame.where.name and frame.where.geo_precision <= 2:
         stems.append(f"n:{frame.where.name.lower()}")
+    if frame.where.admin1 and frame.where.country:
+        stems.append(f"a:{frame.where.country}:{frame.where.admin1.lower()}")
+    stems += [f"p:{name}" for name in sorted(frame.names)]
     for weapon in sorted(set(frame.weapons) - _GENERIC_WEAPONS):  # the same country, or one not known
         if not neighbours:
             stems.append(f"w:{weapon}:{frame.where.country or '-'}")
@@ -594,8 +597,11 @@ def qualifies(a: Frame, b: Frame, lex: Lexicon) -> Optional[float]:
     """The score of two frames from different articles as one event, or None when they are not."""
     if a.article == b.article or dates_conflict(possible_days(a), possible_days(b)):
         return None
-    score = _frame_affinity(a, b, lex)
-    if score is None or score < 3 or not _anchored_together(a, b, lex):
+    score = _frame_affinity(a, b, lex, across=True)
+    if score is None:
+        return None
+    score += _shared_specifics(a, b) + _same_area(a.where, b.where)
+    if score < 3 or not _anchored_together(a, b, lex):
         return None
     return score
 
@@ -637,7 +643,7 @@ def cluster_frames(frames: dict, candidates, decisions: Decisions, lex: Lexicon)
         ga, gb = groups[root[a]], groups[root[b]]
         if ga is gb or {r[0] for r in ga} & {r[0] for r in gb} or decisions.keeps_apart(set(ga), set(gb)):
             continue
-        if _frame_affinity(summary(root[a]), summary(root[b]), lex) is None:
+        if _frame_affinity(summary(root[a]), summary(root[b]), lex, across=True) is None:
             continue
         join(a, b)
     return [sorted(g) for _, g in sorted(groups.items())]
@@ -678,9 +684,28 @@ def merge_articles(articles: list[ArticleFrames], lex: Optional[Lexicon] = None,
     return sorted(events, key=lambda e: (e.when.start.isoformat() if e.when.start else "9999", e.event_id))
 
 
+_NAMES_ANCHOR = 3  # proper names two reports must share to be tied by names alone
+
+
+def _shared_specifics(a: Frame, b: Frame) -> float:
+    """Proper names both reports use (the site hit, the official quoted): each one is evidence."""
+    return min(2.0, 0.75 * len(a.names & b.names))
+
+
+def _same_area(a: Location, b: Location) -> float:
+    """A village and its province, a city and the region around it: the same area, told at two levels."""
+    if not (a.country and a.country == b.country):
+        return 0.0
+    if a.admin1 and a.admin1 == b.admin1 and places_relation(a, b) != "same":
+        return 1.0
+    return 0.5
+
+
 def _anchored_together(a: Frame, b: Frame, lex: Lexicon) -> bool:
     """Reports from different articles are one event only if they agree on the place (and one more
-    thing), the day, or a specific named weapon, not merely on who fought whom."""
+    thing), the day, a specific named weapon, or several proper names, not merely on who fought whom."""
+    if len(a.names & b.names) >= _NAMES_ANCHOR:
+        return True
     if places_relation(a.where, b.where) == "same":  # and something else: two events can share a town
         return bool(actor_relation(a.actor1, b.actor1, lex) == "same" or _shared_weapon(a.weapons, b.weapons, lex)
                     or (a.when.precision == "day" and a.when.start == b.when.start))
@@ -689,9 +714,11 @@ def _anchored_together(a: Frame, b: Frame, lex: Lexicon) -> bool:
     return bool((set(a.weapons) & set(b.weapons)) - _GENERIC_WEAPONS)
 
 
-def _frame_affinity(a: Frame, b: Frame, lex: Lexicon) -> Optional[float]:
+def _frame_affinity(a: Frame, b: Frame, lex: Lexicon, across: bool = False) -> Optional[float]:
+    """Frames of one article compare as they are; `across` articles, background meets news (`comparable_status`)."""
+    same_status = a.status == b.status or (across and comparable_status(a.status, b.status))
     return score_pair(a.actor1, a.actor2, a.when, a.where, a.weapons, b.actor1, b.actor2, b.when, b.where,
-                      b.weapons, lex, a.status, b.status)
+                      b.weapons, lex, "-" if same_status else a.status, "-" if same_status else b.status)
 
 
 def _summary(refs: list, frames: dict, lex: Lexicon) -> Frame:
@@ -717,7 +744,7 @@ def build_event(refs: list, frames: dict, articles: dict, lex: Lexicon) -> Event
             evidence.append(Evidence(m.article_id, m.sentence))
     return Event(
         event_id="ev-" + hashlib.sha1(seed.encode("utf-8")).hexdigest()[:12],
-        status=summary.status if summary.status != "aggregate" else "background",
+        status=_event_status(refs, frames),
         event_type=lex.event_types["sub_event_types"].get(sub_type, "Explosions/Remote violence"),
         sub_event_type=sub_type,
         actor1=summary.actor1,
@@ -734,6 +761,11 @@ def build_event(refs: list, frames: dict, articles: dict, lex: Lexicon) -> Event
         mentions=mentions,
         members=list(refs),
     )
+
+
+def _event_status(refs: list, frames: dict) -> str:
+    """News if any report tells it as news; otherwise background."""
+    return "reported" if any(frames[ref].status == "reported" for ref in refs) else "background"
 
 
 def most_specific_weapons(names: list[str], lex: Lexicon) -> list[str]:
@@ -756,8 +788,12 @@ def _sub_event_type(summary: Frame, mentions: list[Mention], lex: Lexicon) -> st
     for kind in rules["weapon_kind_rank"]:
         if kind in kinds and rules["weapon_kinds"].get(kind):
             return rules["weapon_kinds"][kind]
-    counts = Counter(m.sub_event_type for m in mentions if not m.generic) or Counter(m.sub_event_type for m in mentions)
-    return counts.most_common(1)[0][0]
+    for chosen in ([m for m in mentions if m.typed_by != "default" and not m.generic],
+                   [m for m in mentions if m.typed_by != "default"],
+                   [m for m in mentions if not m.generic], mentions):
+        if chosen:
+            return Counter(m.sub_event_type for m in chosen).most_common(1)[0][0]
+    return lex.event_types["defaults"]["otherwise"]
 
 
 def best_count(mentions: list[Mention], field_name: str, published: Optional[dict] = None) -> Count:
