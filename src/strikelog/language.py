@@ -47,9 +47,13 @@ class Tagger:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.vocab = nlp.vocab
+        self.proper: set[str] = set()  # entries all of whose names are capitalised: never matched in lower case
+        lowered: set[str] = set()
         for label, key, phrase in _dictionary_terms(lex):
             matcher = self.exact if _is_abbreviation(phrase) else self.folded
             matcher.add(f"{label}\t{key}", [nlp.make_doc(phrase)])
+            (lowered if phrase.islower() else self.proper).add(f"{label}\t{key}")
+        self.proper -= lowered
 
     def __call__(self, doc: Any) -> list[Tagged]:
         from spacy.util import filter_spans
@@ -59,6 +63,8 @@ class Tagger:
             for match_id, start, end in matcher(doc):
                 label_key = self.vocab.strings[match_id]
                 span = doc[start:end]
+                if label_key in self.proper and span.text.islower():
+                    continue  # "safer areas" is no Safer oil field: a name is written as one
                 span.label_ = label_key
                 spans.append(span)
         return [
