@@ -49,7 +49,18 @@ def resolve(mentions: list[Mention], anchor: Optional[Anchor]) -> list[Mention]:
         if when.precision == "day":
             previous, previous_sentence = when, mention.sentence_index
         resolved.append(mention)
-    return resolved
+    return resolved if anchor is not None else _history_before_latest(resolved)
+
+
+def _history_before_latest(mentions: list[Mention]) -> list[Mention]:
+    """An undated article still dates itself: an event well before the latest day it names ("Zobe is
+    the site of the October 14, 2017, bombing") is history, as it would be before a publication date."""
+    days = [m.when.end for m in mentions if m.when.precision == "day"]
+    if not days:
+        return mentions
+    latest = max(days)
+    return [replace(m, status="background") if m.status == "reported" and is_before_news_window(m.when, latest)
+            else m for m in mentions]
 
 
 def best_range(ranges: list[DateRange]) -> DateRange:
