@@ -209,9 +209,8 @@ class ArticleReader:
                     for target in targets:
                         if target not in group.responds_to_groups:
                             group.responds_to_groups.append(target)
-                    if targets:
-                        for tok in clause.subtree:
-                            group.cause_tokens.setdefault(tok.i, targets[0])
+                    for tok in clause.subtree:  # what the phrase says is the cause's, or nobody's
+                        group.cause_tokens.setdefault(tok.i, targets[0] if targets else _NO_EVENT)
 
     def _answered_clauses(self, member, group: _Group, text: str, cues: list[str]):
         """The phrases that say what an event answers: a cue preposition on the trigger ('in retaliation
@@ -794,6 +793,9 @@ class _Speaker:
     actor: Optional[str]
 
 
+_NO_EVENT = -1  # a cause phrase that names no event of its own ("after damage to the bridge")
+
+
 def _mark_cause(mention: Mention) -> None:
     """An event named as what another answers is an earlier one: background, unless a report tells it."""
     mention.cause = True
@@ -804,7 +806,8 @@ def _mark_cause(mention: Mention) -> None:
 def _cause_owner(tok: Any, owner: Optional[_Group], groups: list[_Group]) -> Optional[_Group]:
     """Words inside 'in retaliation for Ukraine's attack on Belgorod' belong to the event named there."""
     if owner is not None and tok.i in owner.cause_tokens:
-        return groups[owner.cause_tokens[tok.i]]
+        cause = owner.cause_tokens[tok.i]
+        return groups[cause] if cause != _NO_EVENT else None
     return owner
 
 

@@ -228,11 +228,11 @@ def _article_events(frames: list[Frame], mentions: list[Mention], lex: Lexicon) 
     """Read as a coder does: the event told first (headline, lede) is open, and a later frame is one
     more report of an open event unless it states what sets it apart: another named place, another
     day, other parties, other weapons, or words like "another", "a second", "separately"."""
-    def first_sentence(frame: Frame) -> int:
-        return min(mentions[i].sentence_index for i in frame.mentions)
+    def reading_order(frame: Frame) -> tuple[bool, int]:  # the headline last: it sums up what the body tells
+        return _headline_only(frame, mentions), min(mentions[i].sentence_index for i in frame.mentions)
 
     kept: list[Frame] = []
-    for frame in sorted(frames, key=first_sentence):
+    for frame in sorted(frames, key=reading_order):
         target = next((k for k in kept if _same_story(k, frame, mentions, lex)), None)
         if target is None:
             kept.append(frame)
@@ -246,9 +246,15 @@ def _article_events(frames: list[Frame], mentions: list[Mention], lex: Lexicon) 
     return [f for f in frames if f in kept]
 
 
+def _headline_only(frame: Frame, mentions: list[Mention]) -> bool:
+    return all(mentions[i].sentence_index == 0 and mentions[i].anaphoric for i in frame.mentions)
+
+
 def _same_story(open_frame: Frame, frame: Frame, mentions: list[Mention], lex: Lexicon) -> bool:
     if frame.status != open_frame.status or frame.operation or open_frame.operation:
         return False
+    if _headline_only(frame, mentions):  # a headline's parties are often misread: place and day decide
+        return not dates_conflict(frame.when, open_frame.when) and places_relation(frame.where, open_frame.where) != "conflict"
     if open_frame.named_places and frame.named_places and not open_frame.named_places & frame.named_places:
         return False
     if _frame_affinity(open_frame, frame, lex) is None or _finer_than(frame, open_frame, mentions):
@@ -601,7 +607,7 @@ def qualifies(a: Frame, b: Frame, lex: Lexicon) -> Optional[float]:
     if score is None:
         return None
     score += _shared_specifics(a, b) + _same_area(a.where, b.where)
-    if score < 3 or not _anchored_together(a, b, lex):
+    if score < JOIN_THRESHOLD or not _anchored_together(a, b, lex):
         return None
     return score
 
@@ -684,6 +690,7 @@ def merge_articles(articles: list[ArticleFrames], lex: Optional[Lexicon] = None,
     return sorted(events, key=lambda e: (e.when.start.isoformat() if e.when.start else "9999", e.event_id))
 
 
+JOIN_THRESHOLD = 2.0  # evidence two reports of different articles need to be one event (chosen on the dev sets)
 _NAMES_ANCHOR = 3  # proper names two reports must share to be tied by names alone
 
 
@@ -896,7 +903,7 @@ def accepted_targets(event: Event, targets: list[Event], lex: Lexicon) -> list[s
 def ledger_answer(event: Event, candidates, lex: Lexicon) -> list[str]:
     """The latest earlier event (within RESPONSE_WINDOW_DAYS) of the other side against this event's
     actor, in the same country or within reach (same actors reversed, earlier date, plausible place)."""
-    if not (event.when.start and event.actor1 and event.actor2):
+    if not (event.when.start and event.actor1):
         return []
     best = None
     for other in candidates:
@@ -914,6 +921,10 @@ def ledger_answer(event: Event, candidates, lex: Lexicon) -> list[str]:
 
 
 def _reversed_sides(event: Event, other: Event, lex: Lexicon) -> bool:
+    """The other side acted first: against this event's actor, or by whoever this event's actor fights."""
+    if event.actor2 is None:
+        return actor_relation(other.actor1, event.actor1, lex) == "conflict" and (
+            other.actor2 is None or actor_relation(other.actor2, event.actor1, lex) == "same")
     return (actor_relation(other.actor1, event.actor2, lex) == "same"
             and actor_relation(other.actor1, event.actor1, lex) == "conflict"
             and (other.actor2 is None or actor_relation(other.actor2, event.actor1, lex) != "conflict"))
