@@ -691,7 +691,7 @@ def merge_articles(articles: list[ArticleFrames], lex: Optional[Lexicon] = None,
 
 
 JOIN_THRESHOLD = 2.0  # evidence two reports of different articles need to be one event (chosen on the dev sets)
-_NAMES_ANCHOR = 3  # proper names two reports must share to be tied by names alone
+_NAMES_ANCHOR = 3  # proper names two reports must share to be tied by names alone (one fewer when both are dated)
 
 
 def _shared_specifics(a: Frame, b: Frame) -> float:
@@ -711,7 +711,9 @@ def _same_area(a: Location, b: Location) -> float:
 def _anchored_together(a: Frame, b: Frame, lex: Lexicon) -> bool:
     """Reports from different articles are one event only if they agree on the place (and one more
     thing), the day, a specific named weapon, or several proper names, not merely on who fought whom."""
-    if len(a.names & b.names) >= _NAMES_ANCHOR:
+    shared_names = len(a.names & b.names)
+    dated = a.when.precision != "unknown" and b.when.precision != "unknown"
+    if shared_names >= _NAMES_ANCHOR or (dated and shared_names >= _NAMES_ANCHOR - 1):
         return True
     if places_relation(a.where, b.where) == "same":  # and something else: two events can share a town
         return bool(actor_relation(a.actor1, b.actor1, lex) == "same" or _shared_weapon(a.weapons, b.weapons, lex)
