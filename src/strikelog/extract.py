@@ -182,8 +182,8 @@ class ArticleReader:
             children = list(node.children)
             if any(c.dep_ == "neg" for c in children) and depth <= 1:
                 return True
-            if any(c.dep_ == "aux" and c.lower_ in modals for c in children):
-                return True
+            if any(c.dep_ == "aux" and (c.lower_ in modals or _verb_bases(c.lower_) & heads) for c in children):
+                return True  # "will strike"; "denies targeting" misparsed with "denies" as an auxiliary
             if node.lemma_.lower() in heads and node is not tok:
                 return True
             if depth == 0 and any(c.lower_ == "such" for c in children):
@@ -218,7 +218,8 @@ class ArticleReader:
         'occur', that verb's 'after ...' or the object of 'follow'."""
         own = {member.i, *(c.i for c in member.children)}
         for prep in member.subtree:
-            if prep.dep_ == "prep" and prep.head.i in own:
+            in_phrase = prep.head.dep_ == "pobj" and prep.head.head.head.i in own  # "in retaliation for"
+            if prep.dep_ == "prep" and (prep.head.i in own or in_phrase):
                 is_cue = prep.lower_ in ("after", "following") or any(c.split()[-1] == prep.lower_ and c in text for c in cues)
                 if is_cue or (prep.lower_ == "to" and group.lemma == "respond"):
                     yield prep
@@ -690,10 +691,12 @@ class ArticleReader:
             mention.actor1 = subject
 
     def read_response_text(self, sent: _Sentence, group: _Group, mention: Mention) -> None:
+        """The words after 'in retaliation for', for the event told before them (the one named after it is the cause)."""
         low = sent.text.lower()
+        trigger_at = group.members[0].idx - sent.span.start_char
         for cue in self.rules["response_cues"]:
             at = low.find(cue)
-            if at >= 0:
+            if 0 <= at and trigger_at < at:
                 mention.responds_to_text = sent.text[at + len(cue):].strip(" .,\"")
                 return
         if any(c.lower_ in ("retaliatory",) for m in group.members for c in m.children):
@@ -794,6 +797,18 @@ class _Speaker:
 
 
 _NO_EVENT = -1  # a cause phrase that names no event of its own ("after damage to the bridge")
+
+
+def _verb_bases(word: str) -> set[str]:
+    """The base forms a third-person verb may have: 'denies' -> deny, 'urges' -> urge, 'plans' -> plan."""
+    bases = {word}
+    if word.endswith("ies"):
+        bases.add(word[:-3] + "y")
+    if word.endswith("es"):
+        bases.add(word[:-2])
+    if word.endswith("s"):
+        bases.add(word[:-1])
+    return bases
 
 
 def _mark_cause(mention: Mention) -> None:

@@ -854,18 +854,18 @@ def _resolve_responses(frames: list[Frame], mentions: list[Mention], lex: Lexico
             frame.answers = frame.answers or bool(m.responds_to_mentions) or m.responds_to_text is not None
             found += [t for j in m.responds_to_mentions for t in frame_of.get(j, [])]
             if m.responds_to_text:
-                found += _frames_named(m.responds_to_text, frames, mentions)
+                found += _frames_named(m.responds_to_text, [f if t != n else None for t, f in enumerate(frames)], mentions)
             elif m.responds_to_text == "":
                 found += [t for t, other in enumerate(frames) if other.status == "reported" and other.actor1
                           and actor_relation(other.actor1, frame.actor2, lex) == "same"][:1]
         frame.responds_to = [t for t in dict.fromkeys(found) if t != n]
 
 
-def _frames_named(text: str, frames: list[Frame], mentions: list[Mention]) -> list[int]:
-    """The first frame whose sentences share a proper name with the response phrase."""
+def _frames_named(text: str, frames: list[Optional[Frame]], mentions: list[Mention]) -> list[int]:
+    """The first frame (None: one not to consider) whose sentences share a proper name with the response phrase."""
     names = {w for w in _PROPER.findall(text) if w not in _NOT_NAMES}
     for n, frame in enumerate(frames):
-        if names and any(names & set(_PROPER.findall(mentions[i].sentence)) for i in frame.mentions):
+        if frame is not None and names and any(names & set(_PROPER.findall(mentions[i].sentence)) for i in frame.mentions):
             return [n]
     return []
 
