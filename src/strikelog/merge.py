@@ -163,11 +163,15 @@ def score_pair(a1, a2, when_a, where_a, weapons_a, b1, b2, when_b, where_b, weap
         return None
     score = 0.0
     score += 3 if place == "same" else 0
-    score += 2 if when_a.precision == "day" and when_a.start == when_b.start else 0
+    score += 2 if _same_day(when_a, when_b) else 0
     score += 1 if r1 == "same" else 0
     score += 1 if r2 == "same" else 0
     score += 1 if _shared_weapon(weapons_a, weapons_b, lex) else 0
     return score
+
+
+def _same_day(a: DateRange, b: DateRange) -> bool:
+    return a.precision == b.precision == "day" and a.start == b.start
 
 
 def _shared_weapon(a: list[str], b: list[str], lex: Lexicon) -> bool:
@@ -717,8 +721,8 @@ def _anchored_together(a: Frame, b: Frame, lex: Lexicon) -> bool:
         return True
     if places_relation(a.where, b.where) == "same":  # and something else: two events can share a town
         return bool(actor_relation(a.actor1, b.actor1, lex) == "same" or _shared_weapon(a.weapons, b.weapons, lex)
-                    or (a.when.precision == "day" and a.when.start == b.when.start))
-    if a.when.precision == "day" and a.when.start == b.when.start:
+                    or _same_day(a.when, b.when))
+    if _same_day(a.when, b.when):
         return True
     return bool((set(a.weapons) & set(b.weapons)) - _GENERIC_WEAPONS)
 

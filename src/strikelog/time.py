@@ -121,17 +121,19 @@ def _month_day(low: str, years: list[int], today: date, text: str) -> Optional[D
     first, second = match.groups()
     month_word, day_text = (first, second) if not first.isdigit() else (second, first)
     month = MONTHS[month_word.rstrip(".")]
-    year = years[0] if years else today.year
+    if years:
+        day = _valid_date(years[0], month, int(day_text))
+    else:  # the last such day not after the anchor (February 29: up to eight years back)
+        day = next((d for year in range(today.year, today.year - 9, -1)
+                    if (d := _valid_date(year, month, int(day_text))) is not None and d <= today), None)
+    return DateRange(day, day, "day", text) if day is not None else None  # "February 30": its month
+
+
+def _valid_date(year: int, month: int, day: int) -> Optional[date]:
     try:
-        day = date(year, month, int(day_text))
+        return date(year, month, day)
     except ValueError:
         return None
-    if not years and day > today:
-        try:
-            day = date(year - 1, month, int(day_text))
-        except ValueError:
-            return None
-    return DateRange(day, day, "day", text)
 
 
 def _relative_day(low: str, today: date, text: str) -> Optional[DateRange]:
