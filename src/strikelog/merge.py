@@ -247,6 +247,8 @@ def _article_events(frames: list[Frame], mentions: list[Mention], lex: Lexicon) 
         _fold(target, frame, lex)
         target.named_places |= frame.named_places
         target.solid = target.solid or frame.solid
+        if "reported" in (target.status, frame.status):
+            target.status = "reported"  # the cause named in one sentence is the news of another
     return [f for f in frames if f in kept]
 
 
@@ -254,14 +256,23 @@ def _headline_only(frame: Frame, mentions: list[Mention]) -> bool:
     return all(mentions[i].sentence_index == 0 and mentions[i].anaphoric for i in frame.mentions)
 
 
+def _same_status(a: Frame, b: Frame, mentions: list[Mention]) -> bool:
+    """The same status, or a cause ("in retaliation for the airstrike") and the article's news of it."""
+    if a.status == b.status:
+        return True
+    def cause(f: Frame) -> bool:
+        return all(mentions[i].cause for i in f.mentions)
+    return {a.status, b.status} == {"reported", "background"} and (cause(a) or cause(b))
+
+
 def _same_story(open_frame: Frame, frame: Frame, mentions: list[Mention], lex: Lexicon) -> bool:
-    if frame.status != open_frame.status or frame.operation or open_frame.operation:
+    if not _same_status(open_frame, frame, mentions):
         return False
     if _headline_only(frame, mentions):  # a headline's parties are often misread: place and day decide
         return not dates_conflict(frame.when, open_frame.when) and places_relation(frame.where, open_frame.where) != "conflict"
     if open_frame.named_places and frame.named_places and not open_frame.named_places & frame.named_places:
         return False
-    if _frame_affinity(open_frame, frame, lex) is None or _finer_than(frame, open_frame, mentions):
+    if _frame_affinity(open_frame, frame, lex, across=True) is None or _finer_than(frame, open_frame, mentions):
         return False
     opening = mentions[min(frame.mentions, key=lambda i: mentions[i].sentence_index)]
     return not (set(re.findall(r"[a-z]+", opening.sentence.lower())) & _SETS_APART)
