@@ -80,9 +80,19 @@ def two_gazetteer_builds(scratch: Path, env: dict) -> Optional[str]:
 
 
 def two_ledger_openings(scratch: Path, env: dict) -> Optional[str]:
+    """Two processes, strikelog imported, open the new file at the same wall-clock moment."""
     db = scratch / "ledger.db"
-    opening = [sys.executable, "-c", "import sys; from strikelog.store import Store; Store(sys.argv[1]).close()", str(db)]
+    go = f"{time.time() + 2:.3f}"
+    opening = [sys.executable, "-c", OPEN_AT, str(db), go]
     return failed(finish([start(opening, env) for _ in range(2)]))
+
+
+OPEN_AT = """
+import sys, time
+from strikelog.store import Store
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+Store(sys.argv[1]).close()
+"""
 
 
 def two_ingests(scratch: Path, env: dict) -> Optional[str]:
