@@ -27,7 +27,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Callable, Optional
@@ -35,44 +34,23 @@ from typing import Callable, Optional
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from feedserver import FeedSite  # noqa: E402
+from processes import OPEN_LEDGER_AT_ONCE, Server, at_once, first_failure, results  # noqa: E402
+
 REPORTS = sorted((ROOT / "tests" / "fixtures" / "reports").glob("f*.txt"))
 FEEDS = ROOT / "tests" / "fixtures" / "feeds"
 USER_PLACES = ("Camp Startup Race", "Forward Base Lockwait", "Outpost Concurrency")
-TIMEOUT = 600
 HOLD_SECONDS = 12  # longer than the 5 s of sqlite3.connect's default timeout, twice (issue 17, point 2)
 
 
-def strikelog(*args: str) -> list[str]:
-    return [sys.executable, "-m", "strikelog", *args]
-
-
-def start(command: list[str], env: dict) -> subprocess.Popen:
-    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def finish(procs: list[subprocess.Popen]) -> list[tuple[int, str, str]]:
-    """(returncode, stdout, stderr) of each process, once all have ended."""
-    outputs = [p.communicate(timeout=TIMEOUT) for p in procs]
-    return [(p.returncode, out, err) for p, (out, err) in zip(procs, outputs)]
-
-
-def failed(results: list[tuple[int, str, str]]) -> Optional[str]:
-    """The first failure among the processes' results, or None."""
-    for code, _, err in results:
-        if code != 0:
-            lines = err.strip().splitlines()
-            return f"exit {code}: {lines[-1] if lines else '(no message)'}"
-    return None
-
-
-# ---- the scenarios: each takes a fresh folder and an environment, returns a failure or None ----------------
 def two_gazetteer_builds(scratch: Path, env: dict) -> Optional[str]:
     env = {k: v for k, v in env.items() if k not in ("STRIKELOG_GAZETTEER", "XDG_CACHE_HOME")}
-    results = finish([start(strikelog("gazetteer", "lookup", "Jilib"), env) for _ in range(2)])
-    problem = failed(results)
+    done = results(at_once([["gazetteer", "lookup", "Jilib"]] * 2, env))
+    problem = first_failure(done)
     if problem:
         return problem
-    if not all("Jilib" in out for _, out, _ in results):
+    if not all("Jilib" in out for _, out, _ in done):
         return "a lookup did not find Jilib"
     folder = scratch / "home" / ".cache" / "strikelog"
     strays = sorted(p.name for p in folder.iterdir() if p.name != "gazetteer.sqlite" and not p.name.endswith(".lock"))
@@ -80,45 +58,29 @@ def two_gazetteer_builds(scratch: Path, env: dict) -> Optional[str]:
 
 
 def two_ledger_openings(scratch: Path, env: dict) -> Optional[str]:
-    """Two processes, strikelog imported, open the new file at the same wall-clock moment."""
-    db = scratch / "ledger.db"
-    go = f"{time.time() + 2:.3f}"
-    opening = [sys.executable, "-c", OPEN_AT, str(db), go]
-    return failed(finish([start(opening, env) for _ in range(2)]))
-
-
-OPEN_AT = """
-import sys, time
-from strikelog.store import Store
-time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
-Store(sys.argv[1]).close()
-"""
+    return first_failure(results(at_once([[str(scratch / "ledger.db")]] * 2, env, OPEN_LEDGER_AT_ONCE)))
 
 
 def two_ingests(scratch: Path, env: dict) -> Optional[str]:
     db = scratch / "ledger.db"
     halves = [_folder(scratch / f"half{i}", REPORTS[i:12:2]) for i in range(2)]
-    problem = failed(finish([start(strikelog("ingest", str(f), "--db", str(db), "-q"), env) for f in halves]))
+    problem = first_failure(results(at_once([["ingest", str(f), "--db", str(db), "-q"] for f in halves], env)))
     return problem or _article_count_problem(db, 6 + 6)
 
 
 def ingest_watch_serve(scratch: Path, env: dict) -> Optional[str]:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from feedserver import FeedSite
-
+    """The server is started with the others (by systemd, say); it is read as soon as it listens."""
     db = scratch / "ledger.db"
     reports = _folder(scratch / "reports", REPORTS[:6])
     with FeedSite(FEEDS) as site:
-        procs = [start(strikelog("ingest", str(reports), "--db", str(db), "-q"), env),
-                 start(strikelog("watch", "--once", "--delay", "0", "--db", str(db), site.url("/updates_v2.rss")), env),
-                 start(strikelog("serve", "--db", str(db), "--port", "0", "--token", "race"), env)]
-        server = procs.pop()
+        writers = at_once([["ingest", str(reports), "--db", str(db), "-q"],
+                           ["watch", "--once", "--delay", "0", "--db", str(db), site.url("/updates_v2.rss")]], env)
         try:
-            reads = _read_while_running(server, procs)
-        finally:
-            server.terminate()
-            server.communicate(timeout=60)
-        problem = failed(finish(procs))
+            with Server(db, "--token", "race", env=env) as server:
+                reads = _read_while_running(server.base, writers)
+        except RuntimeError as err:
+            reads = str(err)
+        problem = first_failure(results(writers))
     if problem or isinstance(reads, str):
         return problem or reads
     return _article_count_problem(db, 6 + 2)
@@ -133,14 +95,17 @@ def held_gazetteer_lock(scratch: Path, env: dict) -> Optional[str]:
     places = scratch / "places.csv"
     places.write_text("name,aliases,kind,country,admin1,lat,lon,geo_precision,note\n" + "".join(
         f"{name},,base,IQ,Anbar,33.{i},42.{i},1,\n" for i, name in enumerate(USER_PLACES)), encoding="utf-8")
-    problem = failed(finish([start(strikelog("gazetteer", "add", str(places)), env)]))
-    if problem:
-        return f"gazetteer add: {problem}"
-    holder = start([sys.executable, "-c", HOLD_LOCK, str(gazetteer), str(HOLD_SECONDS)], env)
+    added = subprocess.run([sys.executable, "-m", "strikelog", "gazetteer", "add", str(places)], env=env,
+                           capture_output=True, text=True)
+    if added.returncode:
+        return f"gazetteer add: {added.stderr.strip()[-300:]}"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(gazetteer), str(HOLD_SECONDS)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if holder.stdout.readline().strip() != "locked":
         return "the lock holder could not lock the gazetteer"
-    lookup = start(strikelog("gazetteer", "lookup", USER_PLACES[0]), env)
-    problem = failed(finish([holder, lookup]))
+    lookup = subprocess.Popen([sys.executable, "-m", "strikelog", "gazetteer", "lookup", USER_PLACES[0]], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    problem = first_failure(results([holder, lookup]))
     kept = _user_places(gazetteer)
     if set(USER_PLACES) - kept:
         return f"user places lost: {sorted(set(USER_PLACES) - kept)}" + (f" ({problem})" if problem else "")
@@ -188,11 +153,8 @@ def _user_places(gazetteer: Path) -> set[str]:
         con.close()
 
 
-def _read_while_running(server: subprocess.Popen, writers: list[subprocess.Popen]) -> int | str:
+def _read_while_running(base: str, writers: list[subprocess.Popen]) -> int | str:
     """Read the events page until the writers end; the number of reads, or what went wrong."""
-    base = _server_address(server)
-    if base is None:
-        return f"serve did not start: {server.stderr.read().strip().splitlines()[-1:]}"
     reads = 0
     with httpx.Client(timeout=30) as client:
         while any(w.poll() is None for w in writers) or not reads:
@@ -203,26 +165,10 @@ def _read_while_running(server: subprocess.Popen, writers: list[subprocess.Popen
     return reads
 
 
-def _server_address(server: subprocess.Popen) -> Optional[str]:
-    """The address uvicorn prints once it listens (port 0: the system chose a free one), or None."""
-    found: list[str] = []
-
-    def watch() -> None:
-        for line in server.stderr:
-            if "running on http://" in line.lower():
-                found.append(line.split("running on ", 1)[1].split()[0])
-                return
-
-    reader = threading.Thread(target=watch, daemon=True)
-    reader.start()
-    reader.join(timeout=120)
-    return found[0] if found else None
-
-
 def _shared_gazetteer(scratch: Path) -> Path:
     path = scratch / "shared-gazetteer.sqlite"
-    subprocess.run(strikelog("gazetteer", "lookup", "Jilib"), env={**os.environ, "STRIKELOG_GAZETTEER": str(path)},
-                   check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "strikelog", "gazetteer", "lookup", "Jilib"],
+                   env={**os.environ, "STRIKELOG_GAZETTEER": str(path)}, check=True, capture_output=True)
     return path
 
 
