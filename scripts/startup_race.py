@@ -158,7 +158,10 @@ def _read_while_running(base: str, writers: list[subprocess.Popen]) -> int | str
     reads = 0
     with httpx.Client(timeout=30) as client:
         while any(w.poll() is None for w in writers) or not reads:
-            answer = client.get(f"{base}/api/v1/events", params={"page_size": 1000})
+            try:
+                answer = client.get(f"{base}/api/v1/events", params={"page_size": 1000})
+            except httpx.HTTPError as err:
+                return f"GET /api/v1/events: {type(err).__name__}: {err}"
             if answer.status_code != 200:
                 return f"GET /api/v1/events: {answer.status_code} {answer.text[:200]}"
             reads += 1
