@@ -48,20 +48,30 @@ def _pathological_whitespace(text: str) -> str:
     return text.replace(" ", " \u200b\t", 40).replace(". ", ".\u00a0\u00a0 ", 3)
 
 
+def _nested(depth: int) -> bytes:
+    """A page whose body paragraph sits `depth` elements deep."""
+    return ("<html><body><article><h1>Drone strike hits Hodeidah port</h1>" + "<div>" * depth
+            + "<p>A drone strike hit the port of Hodeidah on Monday, killing three people, officials said.</p>"
+            + "</div>" * depth + "</article></body></html>").encode()
+
+
 # name -> (bytes to write, the reason expected on stderr; None = read and processed)
 CASES = {
     "truncated.html": (HTML.read_bytes()[: len(HTML.read_bytes()) * 3 // 5], None),
     "malformed.html": (b"<html><body><div><ul><li><a href='/'>Home</a><li><a href='/w'>World", "no article body"),
     "empty_page.html": (b"<html><head><title></title></head><body></body></html>", "no article body"),
-    "deeply_nested.html": (
-        ("<html><body><article><h1>Drone strike hits Hodeidah port</h1>" + "<div>" * 5000
-         + "<p>A drone strike hit the port of Hodeidah on Monday, killing three people, officials said.</p>"
-         + "</div>" * 5000 + "</article></body></html>").encode(), None),
+    "nested.html": (_nested(200), None),
+    "deeply_nested.html": (_nested(5000), "HTML nested too deeply to read (more than 256 levels"),
+    "very_deeply_nested.html": (_nested(100_000), "HTML nested too deeply to read"),
     "truncated.jsonl": (json.dumps({"id": "jl-ok", "text": ENGLISH}).encode() + b'\n{"id": "jl-cut", "text": "Rock',
                         "malformed JSON"),
     "array.jsonl": (b"[1, 2, 3]\n", "expected a JSON object"),
-    "number_text.jsonl": (b'{"id": "n1", "text": 42}\n', "missing 'text' or 'html'"),
-    "empty_text.jsonl": (b'{"id": "n2", "text": "   "}\n', "missing 'text' or 'html'"),
+    "number_text.jsonl": (b'{"id": "n1", "text": 42}\n', "'text' must be a string, not a number (42)"),
+    "list_html.jsonl": (b'{"id": "n3", "html": ["<p>x</p>"]}\n', "'html' must be a string, not a list"),
+    "no_body.jsonl": (b'{"id": "n4", "title": "t"}\n', "missing 'text' or 'html'"),
+    "empty_text.jsonl": (b'{"id": "n2", "text": "   "}\n', "empty 'text'"),
+    "bad_date.jsonl": (json.dumps({"id": "n5", "text": ENGLISH, "published": "2024-13-45"}).encode() + b"\n",
+                       "'published' is not a date: '2024-13-45'"),
     "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 40, "binary file"),
     "latin1.txt": ("Attaque de drone à Gaó\n\nLes autorités ont déclaré...".encode("latin-1"), "not valid UTF-8"),
     "mixed_encoding.txt": (ENGLISH.encode() + b"\x93quoted\x94 in cp1252\n", "not valid UTF-8"),
@@ -88,6 +98,8 @@ def batch(tmp_path_factory):
         (folder / name).write_bytes(data)
     with open(folder / "huge.txt", "wb") as handle:
         handle.truncate(HUGE)  # sparse: 100 MB on paper, nothing on disk
+    (folder / "bad_date.txt").write_text(ENGLISH, encoding="utf-8")
+    (folder / "bad_date.meta.json").write_text('{"published": "2024-13-45"}', encoding="utf-8")
     extras = [folder / "report.pdf", folder / "no_such_file.txt"]
     extras[0].write_bytes(b"%PDF-1.4")
     return folder, extract_paths([folder, *extras])
@@ -113,6 +125,9 @@ def test_odd_but_readable_files_are_processed(batch, name):
 
 def test_huge_unsupported_and_missing_files_are_named(batch):
     _, result = batch
+    assert _problems_about(result, "bad_date.meta.json") == [
+        "'published' is not a date: '2024-13-45' (expected e.g. 2024-03-05 or 2024-03-05T14:30)"]
+    assert "bad_date" not in {a.id for a in result.articles}
     assert "file too large" in _problems_about(result, "huge.txt")[0]
     assert "unsupported file type" in _problems_about(result, "report.pdf")[0]
     assert "no such file" in _problems_about(result, "no_such_file.txt")[0]
@@ -121,7 +136,8 @@ def test_huge_unsupported_and_missing_files_are_named(batch):
 def test_nothing_else_is_reported_and_the_good_report_is_unaffected(batch):
     _, result = batch
     named = {Path(p.path.rsplit(":", 1)[0]).name for p in result.problems}
-    expected = {n for n, (_, reason) in CASES.items() if reason} | {"huge.txt", "report.pdf", "no_such_file.txt"}
+    expected = {n for n, (_, reason) in CASES.items() if reason} | {"huge.txt", "report.pdf", "no_such_file.txt",
+                                                                   "bad_date.meta.json"}
     assert named == expected
     assert len(result.problems) == len(expected)
     alone = [to_contract(e) for e in extract_paths([GOOD]).events]
@@ -175,3 +191,23 @@ def test_bad_input_leaves_the_ledger_untouched(tmp_path, batch):
     assert [a for a in articles if a["id"] != "jl-ok"] == before[1]
     kept = [e for e in events if "jl-ok" not in e["sources"]]
     assert kept == before[0]
+
+
+def test_an_unreadable_folder_is_named_and_the_rest_is_read(tmp_path, monkeypatch):
+    import os
+
+    folder = tmp_path / "reports"
+    (folder / "locked").mkdir(parents=True)
+    shutil.copy(GOOD, folder / GOOD.name)
+    scandir = os.scandir
+
+    def refusing(path):  # as chmod 000 would (the tests may run as root, whom no mode stops)
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    problems = []
+    found = ingest.discover([folder], problems.append)
+    assert found == [folder / GOOD.name]
+    assert [(p.path, p.reason) for p in problems] == [(str(folder / "locked"), "cannot read folder (Permission denied)")]

@@ -1,18 +1,23 @@
-"""Concurrent use of one ledger: two ingests serialize on the write lock and give what one ingest of
-both would; the web app reads consistent snapshots while an ingest writes (docs/reliability.md)."""
+"""Concurrent use of one ledger and one gazetteer: processes started at the same moment on a fresh
+machine share one gazetteer build and one ledger set-up; a locked gazetteer is waited for, never
+rebuilt; two ingests serialize on the write lock and give what one ingest of both would; the web app
+reads consistent snapshots while an ingest writes (docs/reliability.md, "Starting together")."""
 import json
-import socket
+import os
+import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from ledger_checks import copy_reports, ledger_dump, ledger_faults
+from processes import OPEN_LEDGER_AT_ONCE, Server, at_once, first_failure, results
 from strikelog import ingest_paths
-from strikelog.store import Store
+from strikelog.place import Gazetteer, GazetteerError, build
+from strikelog.resources import SiteEntry
+from strikelog.store import SCHEMA_VERSION, Store
 
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
 CORPUS = sorted(REPORTS.glob("f*.txt"))[:24]
@@ -27,13 +32,16 @@ def _ingest(folder: Path, db: Path) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def _ingests_at_once(folders: list[Path], db: Path) -> None:
+    done = results(at_once([["ingest", str(folder), "--db", str(db), "-q"] for folder in folders]))
+    assert first_failure(done) is None, done
+
+
 def test_two_ingests_on_one_ledger_serialize(tmp_path):
     first = _folder(tmp_path, "first", CORPUS[0::2])
     second = _folder(tmp_path, "second", CORPUS[1::2])
     db = tmp_path / "shared.db"
-    runs = [_ingest(first, db), _ingest(second, db)]
-    outputs = [run.communicate(timeout=600) for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], outputs
+    _ingests_at_once([first, second], db)  # on a new ledger: both create it, one sets it up
     reference = tmp_path / "reference.db"
     ingest_paths([first, second], reference)
     assert ledger_faults(db) == []
@@ -56,31 +64,13 @@ def test_a_writer_kept_waiting_too_long_fails_cleanly(tmp_path):
     assert ledger_faults(db) == []
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path):
     """`strikelog serve` on a loopback port over a ledger holding one report."""
     db = tmp_path / "served.db"
     ingest_paths([CORPUS[0]], db)
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "strikelog", "serve", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/api/v1"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{base}/meta", timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    yield db, base
-    proc.terminate()
-    proc.wait(timeout=30)
+    with Server(db) as running:
+        yield db, f"{running.base}/api/v1"
 
 
 def test_the_web_app_reads_consistent_snapshots_while_an_ingest_writes(tmp_path, server):
@@ -118,9 +108,125 @@ def test_rounds_of_four_ingests_at_once(tmp_path):
     for round_ in range(3):
         corpus = CORPUS[round_::3]
         folders = [_folder(tmp_path, f"r{round_}q{q}", corpus[q::4]) for q in range(4)]
-        runs = [_ingest(folder, db) for folder in folders]
-        outputs = [run.communicate(timeout=600) for run in runs]
-        assert [run.returncode for run in runs] == [0, 0, 0, 0], outputs
+        _ingests_at_once(folders, db)
         ingest_paths(folders, reference)
         assert ledger_faults(db) == []
         assert ledger_dump(db) == ledger_dump(reference)
+
+
+# ---- starting together (issue 17) ---------------------------------------------------------------------------
+# Races are repeated: ROUNDS in the default suite, SLOW_ROUNDS with the slow marker (enough to catch
+# a race lost one time in twenty).
+ROUNDS, SLOW_ROUNDS = 5, 30
+RACE_ROUNDS = [*range(ROUNDS), *(pytest.param(i, marks=pytest.mark.slow) for i in range(ROUNDS, SLOW_ROUNDS))]
+USER_SITE = SiteEntry(name="Camp Lockwait", kind="base", country="IQ", admin1="Anbar", lat=33.1, lon=42.1,
+                      geo_precision=1, aliases=("Lockwait base",))
+HOLD_LOCK = """
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN EXCLUSIVE")  # as `gazetteer import` holds it, its rows spilling to the file
+print("locked", flush=True)
+sys.stdin.readline() if sys.argv[2] == "-" else time.sleep(float(sys.argv[2]))
+db.execute("COMMIT")
+"""
+
+
+def _fresh_home(tmp_path: Path) -> dict:
+    """The environment of a fresh machine: a new HOME, no gazetteer configured (so the default path)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("STRIKELOG_GAZETTEER", "XDG_CACHE_HOME")}
+    return {**env, "HOME": str(home)}
+
+
+def _gazetteer_race(tmp_path: Path, processes: int) -> None:
+    env = _fresh_home(tmp_path)
+    done = results(at_once([["gazetteer", "lookup", "Jilib"]] * processes, env))
+    assert first_failure(done) is None, done
+    assert all(out.startswith("Jilib\tSO") for _, out, _ in done)
+    assert sum("building the gazetteer" in err for _, _, err in done) == 1  # one builds, the others wait for it
+    folder = Path(env["HOME"]) / ".cache" / "strikelog"
+    assert sorted(p.name for p in folder.iterdir()) == ["gazetteer.sqlite", "gazetteer.sqlite.lock"]
+
+
+def test_processes_building_the_gazetteer_at_once_share_one_build(tmp_path):
+    _gazetteer_race(tmp_path, processes=3)  # one round: a build takes about 20 s
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("round_", range(10))
+def test_rounds_of_gazetteer_builds_at_once(tmp_path, round_):
+    _gazetteer_race(tmp_path, processes=2)
+
+
+@pytest.fixture
+def user_gazetteer(gazetteer, tmp_path) -> Path:
+    """A copy of the test run's gazetteer holding a place the user added."""
+    path = tmp_path / "gazetteer.sqlite"
+    shutil.copy(gazetteer.path, path)
+    Gazetteer(path).add([USER_SITE])
+    return path
+
+
+def _hold_write_lock(path: Path, seconds: str) -> subprocess.Popen:
+    """Another process holding the gazetteer's write lock for `seconds` ("-": until told on stdin)."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(path), seconds], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_a_gazetteer_locked_at_start_up_is_waited_for_not_rebuilt(user_gazetteer):
+    inode = user_gazetteer.stat().st_ino
+    holder = _hold_write_lock(user_gazetteer, "2")
+    lookup = subprocess.run([sys.executable, "-m", "strikelog", "gazetteer", "lookup", "Lockwait base"],
+                            env={**os.environ, "STRIKELOG_GAZETTEER": str(user_gazetteer)},
+                            capture_output=True, text=True, timeout=600)
+    assert holder.wait(timeout=60) == 0
+    assert lookup.returncode == 0 and lookup.stdout.startswith("Camp Lockwait\tIQ"), lookup.stderr
+    assert "building" not in lookup.stderr and user_gazetteer.stat().st_ino == inode
+
+
+def test_a_gazetteer_locked_past_the_timeout_is_an_error_naming_it(user_gazetteer):
+    inode = user_gazetteer.stat().st_ino
+    opened = Gazetteer(user_gazetteer, busy_timeout=0.3)
+    holder = _hold_write_lock(user_gazetteer, "-")
+    try:
+        with pytest.raises(GazetteerError) as starting:
+            Gazetteer(user_gazetteer, busy_timeout=0.3)
+        with pytest.raises(GazetteerError) as looking_up:
+            opened.lookup("Lockwait base")
+    finally:
+        holder.communicate("\n", timeout=60)
+    for caught in (starting, looking_up):
+        assert str(caught.value).startswith(f"{user_gazetteer}: the gazetteer is locked") and "0.3 seconds" in str(caught.value)
+    assert user_gazetteer.stat().st_ino == inode
+    assert opened.lookup("Lockwait base")[0].name == "Camp Lockwait"  # the lock gone, the same file answers
+
+
+def test_a_lookup_waits_for_another_process_writing_the_gazetteer(user_gazetteer):
+    opened = Gazetteer(user_gazetteer)
+    holder = _hold_write_lock(user_gazetteer, "1")
+    assert opened.lookup("Jilib")[0].country == "SO"  # waited: the write lock is gone only after a second
+    assert holder.wait(timeout=60) == 0
+
+
+def test_an_unreadable_gazetteer_is_never_rebuilt_over_the_users_places(user_gazetteer):
+    data = bytearray(user_gazetteer.read_bytes())
+    data[4096:8192] = b"\xff" * 4096  # a damaged page of the places table: the user's rows cannot be read
+    user_gazetteer.write_bytes(bytes(data))
+    with pytest.raises(GazetteerError) as caught:
+        build(user_gazetteer)
+    assert str(caught.value).startswith(f"{user_gazetteer}: cannot read the gazetteer")
+    assert bytes(data) == user_gazetteer.read_bytes()
+
+
+@pytest.mark.parametrize("round_", RACE_ROUNDS)
+def test_processes_opening_a_new_ledger_at_once(tmp_path, round_):
+    db = tmp_path / "new.db"
+    done = results(at_once([[str(db)]] * 3, script=OPEN_LEDGER_AT_ONCE))
+    assert first_failure(done) is None, done
+    with Store(db) as store:
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert ledger_faults(db) == []

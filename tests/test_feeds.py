@@ -4,14 +4,17 @@ bad input reported and counted while the watcher goes on; state kept in the ledg
 import json
 import socket
 import sqlite3
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
 from feedserver import Answer, FeedSite, endless
 from strikelog.api import Ledger, ingest_sources
+from strikelog.errors import FetchError
 from strikelog.cli import cli, parse_interval
 from strikelog.feeds import article_id_for, read_feed_list
 from strikelog.fetch import Fetcher, FetchSettings, Validators, canonical_url
@@ -220,24 +223,80 @@ def test_an_item_updated_between_polls_replaces_its_mentions_and_the_change_is_r
 
 
 # ---- politeness ----------------------------------------------------------------------------------------------
-def test_robots_user_agent_per_host_delay_and_concurrency_limit_seen_from_the_server(site):
+class StoppedClock:
+    """The fetcher's clock, stopped: time moves only when a thread sleeps, and only for that thread. So
+    the moment a request goes out is the turn the fetcher gave it, however the threads are scheduled
+    (a wall clock would measure the scheduler too)."""
+
+    def __init__(self):
+        self.local = threading.local()
+
+    def monotonic(self) -> float:
+        return getattr(self.local, "now", 1000.0)
+
+    def sleep(self, seconds: float) -> None:
+        self.local.now = self.monotonic() + seconds
+
+
+class SendTimes(httpx.HTTPTransport):
+    """The real transport, noting each request's path and the sending thread's clock as it goes out."""
+
+    def __init__(self, clock: StoppedClock):
+        super().__init__()
+        self.clock = clock
+        self.sent: list[tuple[float, str]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append((self.clock.monotonic(), request.url.path))
+        return super().handle_request(request)
+
+
+def test_robots_user_agent_and_per_host_delay(site, monkeypatch):
+    clock = StoppedClock()
+    monkeypatch.setattr("strikelog.fetch.time", clock)
     paths = [f"/page{i}.html" for i in range(6)]
     for p in paths:
         site.routes[p] = lambda path: Answer(body=b"<html><body><p>x</p></body></html>")
     spaced = FetchSettings(timeout=2, host_delay=0.05, per_host=4, workers=4, retries=0)
-    with Fetcher(spaced) as fetcher:  # slots to spare: only the delay keeps requests apart
+    wire = SendTimes(clock)
+    with Fetcher(spaced, transport=wire) as fetcher:  # slots to spare: only the delay keeps requests apart
         answers = list(fetcher.get_many([(site.url(p), Validators()) for p in paths]))
     assert all(a.status == 200 for _, a in answers)
-    starts = sorted(h.started for h in site.hits)
-    assert min(b - a for a, b in zip(starts, starts[1:])) >= 0.05 - 0.01  # robots.txt and the six pages
-    assert site.count("/robots.txt") == 1
-    site.hits.clear()
-    for p in paths:
-        site.routes[p] = lambda path: Answer(body=b"<html><body><p>x</p></body></html>", delay=0.1)
-    parallel = FetchSettings(timeout=2, host_delay=0.0, per_host=2, workers=6, retries=0)
+    assert site.count("/robots.txt") == 1 and sorted(h.path for h in site.hits)[:-1] == paths
+    assert all(h.headers["User-Agent"].startswith("strikelog/") for h in site.hits)
+    assert sorted(wire.sent)[0] == (1000.0, "/robots.txt")  # robots.txt first, then one request per 0.05 s
+    assert [t for t, _ in sorted(wire.sent)] == [pytest.approx(1000.0 + 0.05 * i) for i in range(7)]
+
+
+def test_at_most_per_host_requests_in_flight_seen_from_the_server(site):
+    """Each page is held until a second request is in flight (or 5 s): two in flight at once is then
+    certain, whatever the timing, and a third would show in the server's count."""
+    paths = [f"/page{i}.html" for i in range(6)]
+    second = threading.Event()
+
+    def page(path):
+        if site.in_flight >= 2:
+            second.set()
+        second.wait(timeout=5)
+        return Answer(body=b"<html><body><p>x</p></body></html>")
+
+    site.routes.update({p: page for p in paths})
+    parallel = FetchSettings(timeout=10, host_delay=0.0, per_host=2, workers=6, retries=0)
     with Fetcher(parallel) as fetcher:
-        list(fetcher.get_many([(site.url(p), Validators()) for p in paths]))
+        answers = list(fetcher.get_many([(site.url(p), Validators()) for p in paths]))
+    assert all(a.status == 200 for _, a in answers)
     assert max(h.in_flight for h in site.hits if h.path in paths) == 2
+
+
+def test_a_closed_port_is_named_as_such():
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))  # bound but not listening: every connection is refused
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}/report.html"
+        with Fetcher(FetchSettings(timeout=2, host_delay=0.0, retries=0)) as fetcher:
+            with pytest.raises(FetchError) as caught:
+                fetcher.get(url)
+    assert str(caught.value).startswith(f"{url}: robots.txt could not be read (cannot connect: ConnectError")
+    assert caught.value.transient
 
 
 def test_a_page_announced_too_large_or_not_html_is_refused_before_its_body(site, tmp_path):

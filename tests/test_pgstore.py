@@ -144,3 +144,15 @@ def test_an_unreachable_server_is_a_ledger_error():
 
     with pytest.raises(LedgerError, match="cannot open the ledger"):
         Store("postgresql://nobody@127.0.0.1:1/none")
+
+
+@pytest.mark.parametrize("round_", [*range(5), *(pytest.param(i, marks=pytest.mark.slow) for i in range(5, 30))])
+def test_processes_opening_an_empty_database_at_once(pg_url, round_):
+    """Two processes creating the schema of an empty database at the same moment (issue 17): the
+    schema is created under the writers' advisory lock, so one creates it and the other finds it."""
+    from processes import OPEN_LEDGER_AT_ONCE, at_once, first_failure, results
+
+    done = results(at_once([[pg_url]] * 2, script=OPEN_LEDGER_AT_ONCE))
+    assert first_failure(done) is None, done
+    with PgStore(pg_url) as store:
+        assert store.count_events() == 0 and store.feeds() == []

@@ -34,6 +34,9 @@ class Settings:
     chunk_size: articles per task handed to a worker process.
     write_batch: articles saved to the ledger per transaction.
     merge_every: an ingest merges its new articles into the ledger's events after this many (and at the end).
+    max_body_bytes: `strikelog serve` answers 413 to a request body larger than this (STRIKELOG_MAX_BODY_BYTES).
+    allowed_hosts: names besides its own address that `strikelog serve` answers to in the Host header,
+        comma-separated, or "*" for any (STRIKELOG_ALLOWED_HOSTS; docs/web.md).
     """
 
     model: str = field(default_factory=lambda: os.environ.get("STRIKELOG_MODEL", DEFAULT_MODEL))
@@ -53,3 +56,11 @@ class Settings:
     chunk_size: int = 32
     write_batch: int = 256
     merge_every: int = 2048
+    max_body_bytes: int = field(
+        default_factory=lambda: int(os.environ.get("STRIKELOG_MAX_BODY_BYTES", 20_000_000))
+    )
+    allowed_hosts: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            h.strip() for h in os.environ.get("STRIKELOG_ALLOWED_HOSTS", "").split(",") if h.strip()
+        )
+    )

@@ -145,8 +145,8 @@ class _Host:
 
 @dataclass
 class _Robots:
-    parser: Optional[RobotFileParser]  # None: everything allowed
-    disallow_all: bool
+    parser: Optional[RobotFileParser]  # None: everything allowed (unless `unreadable`)
+    unreadable: Optional[str]  # why robots.txt could not be read (nothing is fetched from the host meanwhile)
     expires: float
 
 
@@ -273,8 +273,8 @@ class Fetcher:
     # ---- robots.txt ----------------------------------------------------------------------------
     def _check_robots(self, url: str) -> None:
         robots = self._robots_for(host_of(url))
-        if robots.disallow_all:
-            raise FetchError(url, "robots.txt could not be read (server error); not fetching", transient=True)
+        if robots.unreadable:
+            raise FetchError(url, f"robots.txt could not be read ({robots.unreadable}); not fetching", transient=True)
         if robots.parser is not None and not robots.parser.can_fetch(ROBOTS_AGENT, url):
             raise FetchError(url, "disallowed by robots.txt")
 
@@ -297,15 +297,18 @@ class Fetcher:
             with slot.slots:
                 slot.wait_turn(self.settings.host_delay)
                 answer = self.client.get(url, follow_redirects=True, headers={"Accept": "text/plain"})
-        except httpx.HTTPError:
-            return _Robots(None, True, time.monotonic() + ROBOTS_RETRY)
+        except httpx.TimeoutException:
+            return _Robots(None, f"timed out after {self.settings.timeout:g} s", time.monotonic() + ROBOTS_RETRY)
+        except httpx.HTTPError as err:
+            return _Robots(None, f"cannot connect: {type(err).__name__}: {err}", time.monotonic() + ROBOTS_RETRY)
         if answer.status_code >= 500:
-            return _Robots(None, True, time.monotonic() + ROBOTS_RETRY)
+            reason = f"server error: HTTP {answer.status_code} {answer.reason_phrase}".rstrip()
+            return _Robots(None, reason, time.monotonic() + ROBOTS_RETRY)
         if answer.status_code != 200:
-            return _Robots(None, False, time.monotonic() + ROBOTS_TTL)
+            return _Robots(None, None, time.monotonic() + ROBOTS_TTL)
         parser = RobotFileParser(url)
         parser.parse(answer.content[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace").splitlines())
-        return _Robots(parser, False, time.monotonic() + ROBOTS_TTL)
+        return _Robots(parser, None, time.monotonic() + ROBOTS_TTL)
 
 
 def _validators(answer: httpx.Response) -> Validators:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Callable, Optional, Union
 
+from .dates import parse_moment
 from .errors import InputError
 from .records import Problem, RawArticle
 
@@ -30,7 +31,7 @@ def discover(paths: Iterable[Union[str, Path]], on_problem: ProblemSink) -> list
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
+            for root, dirs, files in os.walk(path, onerror=_folder_problem(on_problem)):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     candidate = Path(root) / name
@@ -46,6 +47,15 @@ def discover(paths: Iterable[Union[str, Path]], on_problem: ProblemSink) -> list
         else:
             on_problem(Problem(str(path), "no such file or folder"))
     return found
+
+
+def _folder_problem(on_problem: ProblemSink) -> Callable[[OSError], None]:
+    """os.walk's onerror: a folder that cannot be listed is a Problem, not a silent gap."""
+
+    def report(err: OSError) -> None:
+        on_problem(Problem(str(err.filename), f"cannot read folder ({err.strerror or err})"))
+
+    return report
 
 
 def _is_article_file(path: Path) -> bool:
@@ -82,6 +92,8 @@ def read_file(path: Path, on_problem: ProblemSink, max_bytes: int = 20_000_000) 
         return
     if not text.strip():
         raise InputError(str(path), "empty file")
+    if fmt == "html":
+        _check_html(str(path), text)
     meta = read_sidecar(path)
     yield RawArticle(
         id=path.stem,
@@ -145,7 +157,37 @@ def read_sidecar(path: Path) -> dict:
         raise InputError(str(sidecar), f"malformed sidecar ({err})") from None
     if not isinstance(meta, dict):
         raise InputError(str(sidecar), "malformed sidecar (expected a JSON object)")
-    return {k: str(v) for k, v in meta.items() if v is not None}
+    meta = {k: str(v) for k, v in meta.items() if v is not None}
+    problem = published_problem(meta.get("published"))
+    if problem:
+        raise InputError(str(sidecar), problem)
+    return meta
+
+
+def published_problem(value: Optional[str]) -> Optional[str]:
+    """Why a 'published' value is no date (None when it is one, or absent): read as no date, it would
+    leave the article's relative dates ("on Monday") without their anchor."""
+    if value is None or parse_moment(value):
+        return None
+    return f"'published' is not a date: {value!r} (expected e.g. 2024-03-05 or 2024-03-05T14:30)"
+
+
+MAX_HTML_DEPTH = 256  # libxml2's limit: the HTML parser stops reading deeper elements
+
+
+def _check_html(where: str, html: str) -> None:
+    """Raise InputError for HTML the parser cannot read whole: nested deeper than MAX_HTML_DEPTH
+    elements, the parser stops there and the page would seem to have no article body."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    parser = lxml_html.HTMLParser()
+    try:
+        lxml_html.document_fromstring(html, parser=parser)
+    except (ValueError, etree.ParserError):
+        return  # not a document at all: the clean stage says so
+    if any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log):
+        raise InputError(where, f"HTML nested too deeply to read (more than {MAX_HTML_DEPTH} levels of elements)")
 
 
 def _read_jsonl(path: Path, text: str, on_problem: ProblemSink) -> Iterator[RawArticle]:
@@ -162,27 +204,53 @@ def _read_jsonl(path: Path, text: str, on_problem: ProblemSink) -> Iterator[RawA
 
 def _article_from_json_line(line: str, where: str, path: str) -> Union[RawArticle, Problem]:
     try:
+        return _json_article(line, where)
+    except InputError as err:
+        return Problem(where, err.reason)
+
+
+def _json_article(line: str, where: str) -> Union[RawArticle, Problem]:
+    try:
         obj = json.loads(line)
     except json.JSONDecodeError as err:
         return Problem(where, f"malformed JSON ({err.msg} at column {err.colno})")
     if not isinstance(obj, dict):
         return Problem(where, "expected a JSON object per line")
     article_id = obj.get("id")
-    body: Optional[str] = obj.get("text") if obj.get("text") is not None else obj.get("html")
+    field = "text" if obj.get("text") is not None else "html"
+    body = obj.get(field)
     if not article_id or not isinstance(article_id, (str, int)):
         return Problem(where, "missing 'id'")
-    if not isinstance(body, str) or not body.strip():
+    if body is None:
         return Problem(where, "missing 'text' or 'html'")
+    if not isinstance(body, str):
+        return Problem(where, f"'{field}' must be a string, not {_json_type(body)}")
+    if not body.strip():
+        return Problem(where, f"empty '{field}'")
+    if field == "html":
+        _check_html(where, body)
     meta = {k: str(obj[k]) for k in ("title", "published", "url", "outlet") if obj.get(k) is not None}
+    problem = published_problem(meta.get("published"))
+    if problem:
+        return Problem(where, problem)
     return RawArticle(
         id=str(article_id),
         path=where,
         fmt="jsonl",
         body=body,
-        is_html=obj.get("text") is None,
+        is_html=field == "html",
         content_hash=content_hash(body, meta),
         **meta,
     )
+
+
+def _json_type(value: object) -> str:
+    """A JSON value's type as a reader of the file would call it."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    return {list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
 
 
 def _read_warc(path: Path, on_problem: ProblemSink, max_bytes: int) -> Iterator[RawArticle]:
@@ -232,6 +300,10 @@ def _article_from_warc_record(record, where: str, max_bytes: int) -> Union[RawAr
         body = data.decode("utf-8", errors="replace")
     if not url or not body.strip():
         return Problem(where, "response without a URL or a body")
+    try:
+        _check_html(where, body)
+    except InputError as err:
+        return Problem(where, err.reason)
     meta = {"url": url}
     return RawArticle(id=url, path=where, fmt="warc", body=body, is_html=True,
                       content_hash=content_hash(body, meta), url=url)

@@ -9,24 +9,31 @@ first letters. A place that cannot be resolved keeps its name and country, never
 from __future__ import annotations
 
 import csv
+import glob
 import io
 import json
 import math
+import os
 import re
+import secrets
 import sqlite3
 import sys
 import unicodedata
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .errors import DataError
+from .errors import DataError, StrikelogError
 from .records import Location, Mention, PlaceRef
 from .resources import Lexicon, SiteEntry, lexicon
 
 SCHEMA_VERSION = 3
+BUSY_TIMEOUT = 300.0  # seconds a lookup or a starting process waits for another process writing the gazetteer
+BUILDING_SUFFIX = ".building"  # a gazetteer being built: gazetteer.sqlite.<pid>-<random>.building
 _ARTICLES = ("al", "el", "ad", "adh", "ar", "as", "ash", "at", "ath", "az", "an", "ed", "es", "et", "ez", "ul", "the")
 _KIND_RANK = {"site": 3, "city": 2}
 
@@ -73,16 +80,43 @@ def transliteration_key(key: str) -> str:
     return re.sub(r"(.)\1+", r"\1", key.replace("ai", "i").replace("ay", "i"))
 
 
-class Gazetteer:
-    """Place lookup over the SQLite gazetteer; build() creates it from the shipped data."""
+class GazetteerError(StrikelogError):
+    """The gazetteer cannot be opened, built or read; the message names the file and the reason."""
 
-    def __init__(self, path: Path):
+
+class Gazetteer:
+    """Place lookup over the SQLite gazetteer, built from the shipped data on first use.
+
+    Several processes may start at once (docs/reliability.md): building happens under an
+    inter-process lock, lookups read through a read-only connection that waits up to
+    `busy_timeout` seconds for a writer (`add`, `import_geonames`) to finish."""
+
+    def __init__(self, path: Path, busy_timeout: float = BUSY_TIMEOUT):
         self.path = Path(path)
-        if not self.path.exists() or _built_from(self.path) != data_fingerprint():
-            build(self.path)
-        self.db = sqlite3.connect(str(self.path), check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
+        self.busy_timeout = busy_timeout
+        ensure_built(self.path, busy_timeout)
+        self.db = self._reader()
         self.lookup = lru_cache(maxsize=20000)(self._lookup)
+
+    def _reader(self) -> sqlite3.Connection:
+        db = _connect(self.path, self.busy_timeout, read_only=True)
+        db.row_factory = sqlite3.Row
+        return db
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction under the build lock (so that no rebuild replaces the file meanwhile);
+        lookups then read the file as written."""
+        with _build_lock(self.path, self.busy_timeout), _reading_errors(self.path, self.busy_timeout):
+            db = _connect(self.path, self.busy_timeout)
+            try:
+                with db:
+                    yield db
+            finally:
+                db.close()
+        self.db.close()
+        self.db = self._reader()
+        self.lookup.cache_clear()
 
     def _lookup(self, text: str) -> tuple[Place, ...]:
         rows = self._rows("SELECT p.* FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ? LIMIT 50", name_key(text))
@@ -95,7 +129,8 @@ class Gazetteer:
     def _rows(self, sql: str, key: str) -> list[sqlite3.Row]:
         if not key:
             return []
-        return self.db.execute(sql, (key,)).fetchall()
+        with _reading_errors(self.path, self.busy_timeout):
+            return self.db.execute(sql, (key,)).fetchall()
 
     def _fuzzy(self, text: str) -> list[sqlite3.Row]:
         from rapidfuzz import fuzz
@@ -103,10 +138,10 @@ class Gazetteer:
         key = bare_key(text)
         if len(key) < 4:
             return []
-        candidates = self.db.execute(
+        candidates = self._rows(
             "SELECT n.bare, p.* FROM names n JOIN places p ON p.id = n.place_id WHERE n.prefix = ? LIMIT 5000",
-            (key[:3],),
-        ).fetchall()
+            key[:3],
+        )
         spelled = transliteration_key(key)
         needed = 88 if len(key) >= 6 else 100  # short names: only an exact match of the folded spelling
         scored = [(max(fuzz.ratio(key, r["bare"]), fuzz.ratio(spelled, transliteration_key(r["bare"]))), r)
@@ -117,18 +152,17 @@ class Gazetteer:
     def add(self, sites: Iterable[SiteEntry]) -> int:
         """Add places (user CSV rows); they survive rebuilds of the gazetteer."""
         count = 0
-        with self.db:
+        with self._writing() as db:
             for site in sites:
-                _insert_site(self.db, site, source="user")
+                _insert_site(db, site, source="user")
                 count += 1
-        self.lookup.cache_clear()
         return count
 
     def import_geonames(self, path: Path) -> int:
         """Load a GeoNames country dump (IQ.txt, SY.txt: the tab-separated 'geoname' table) in full."""
         admin1 = _admin1_names()
         count = 0
-        with self.db, open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8") as handle, self._writing() as db:
             for number, line in enumerate(handle, start=1):
                 cols = line.rstrip("\n").split("\t")
                 if len(cols) < 15:
@@ -136,15 +170,14 @@ class Gazetteer:
                 name, alternates, lat, lon, feature = cols[1], cols[3], cols[4], cols[5], cols[6]
                 if feature not in ("P", "S", "A", "L", "T", "H"):
                     continue
-                cur = self.db.execute(
+                cur = db.execute(
                     "INSERT INTO places (name, country, admin1, lat, lon, population, kind, precision, source) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'import')",
                     (name, cols[8], admin1.get((cols[8], cols[10])), float(lat), float(lon), int(cols[14] or 0),
                      "site" if feature == "S" else "city", 3 if feature == "A" else 1),
                 )
-                _insert_names(self.db, cur.lastrowid, [name, cols[2], *_latin(alternates.split(",") if alternates else [])])
+                _insert_names(db, cur.lastrowid, [name, cols[2], *_latin(alternates.split(",") if alternates else [])])
                 count += 1
-        self.lookup.cache_clear()
         return count
 
     def close(self) -> None:
@@ -172,24 +205,58 @@ def data_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _built_from(path: Path) -> Optional[str]:
-    try:
-        with sqlite3.connect(str(path)) as db:
-            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-            return row[0] if row else None
-    except sqlite3.DatabaseError:
+def ensure_built(path: Path, busy_timeout: float = BUSY_TIMEOUT, progress=None) -> None:
+    """Build the gazetteer unless it is built from the current data. The check is made again once
+    the build lock is held: of processes starting together, one builds and the others use its file."""
+    fingerprint = data_fingerprint()
+    if _built_from(path, busy_timeout) == fingerprint:
+        return
+    with _build_lock(path, busy_timeout):
+        if _built_from(path, busy_timeout) != fingerprint:
+            _build_locked(path, busy_timeout, progress)
+
+
+def _built_from(path: Path, busy_timeout: float) -> Optional[str]:
+    """The fingerprint the gazetteer at `path` was built from; None when there is no gazetteer there
+    (no file, no tables, not a database). A locked file is waited for, never taken for a missing one."""
+    if not path.exists():
         return None
+    try:
+        with _reading_errors(path, busy_timeout), closing(_connect(path, busy_timeout)) as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+    except _NotBuilt:
+        return None
+    return row[0] if row else None
 
 
-def build(path: Path, progress=None) -> None:
-    """Create the gazetteer from cities500, data/admin1.csv and data/installations.csv."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    user_rows = _user_rows(path)
-    tmp = path.with_suffix(".building")
-    if tmp.exists():
-        tmp.unlink()
+def build(path: Path, progress=None, busy_timeout: float = BUSY_TIMEOUT) -> None:
+    """Create the gazetteer from cities500, data/admin1.csv and data/installations.csv, keeping the
+    places a user added; under the build lock, so that processes building at once take turns."""
+    with _build_lock(path, busy_timeout):
+        _build_locked(path, busy_timeout, progress)
+
+
+def _build_locked(path: Path, busy_timeout: float, progress=None) -> None:
+    """Build into a temporary file of its own beside `path`, then put it in place at once
+    (os.replace): a reader sees the old gazetteer or the new one, never half of one."""
+    user_rows = _user_rows(path, busy_timeout)
+    _remove_stale_builds(path)
     print("strikelog: building the gazetteer from GeoNames (first run only) ...", file=progress or sys.stderr)
-    db = sqlite3.connect(str(tmp))
+    tmp = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}{BUILDING_SUFFIX}")  # SQLite creates it
+    try:
+        db = sqlite3.connect(str(tmp))
+        try:
+            _fill(db, user_rows)
+        finally:
+            db.close()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _fill(db: sqlite3.Connection, user_rows: list[SiteEntry]) -> None:
+    """The gazetteer's tables in a new database: GeoNames cities, curated sites, the user's places."""
     db.executescript(
         """
         CREATE TABLE places (id INTEGER PRIMARY KEY, name TEXT, country TEXT, admin1 TEXT, lat REAL, lon REAL,
@@ -216,22 +283,77 @@ def build(path: Path, progress=None) -> None:
         db.execute("CREATE INDEX names_bare ON names(bare)")
         db.execute("CREATE INDEX names_prefix ON names(prefix)")
         db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (data_fingerprint(),))
-    db.close()
-    tmp.replace(path)
 
 
-def _user_rows(path: Path) -> list[SiteEntry]:
-    """Places a user added survive a rebuild."""
+def _remove_stale_builds(path: Path) -> None:
+    """Temporary files of builds that were killed: under the build lock no other build is running."""
+    for stale in path.parent.glob(f"{glob.escape(path.name)}.*{BUILDING_SUFFIX}"):
+        stale.unlink(missing_ok=True)
+
+
+def _user_rows(path: Path, busy_timeout: float) -> list[SiteEntry]:
+    """Places a user added, to survive a rebuild. None in a file that is no gazetteer; a gazetteer
+    whose rows cannot be read (locked past the timeout, damaged) stops the rebuild with a
+    GazetteerError rather than losing them."""
     if not path.exists():
         return []
     try:
-        with sqlite3.connect(str(path)) as db:
+        with _reading_errors(path, busy_timeout), closing(_connect(path, busy_timeout)) as db:
             rows = db.execute("SELECT id, name, country, admin1, lat, lon, precision FROM places WHERE source = 'user'").fetchall()
             aliases = {pid: [n for (n,) in db.execute("SELECT key FROM names WHERE place_id = ?", (pid,))] for pid, *_ in rows}
-    except sqlite3.DatabaseError:
+    except _NotBuilt:
         return []
     return [SiteEntry(name=r[1], kind="site", country=r[2], admin1=r[3], lat=r[4], lon=r[5], geo_precision=r[6],
                       aliases=tuple(aliases.get(r[0], ()))) for r in rows]
+
+
+class _NotBuilt(Exception):
+    """The file holds no gazetteer (no such table, not a database): building one loses nothing."""
+
+
+def _connect(path: Path, busy_timeout: float, read_only: bool = False) -> sqlite3.Connection:
+    """A connection that waits up to `busy_timeout` seconds for another process's write lock."""
+    if read_only:
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=busy_timeout,
+                               check_same_thread=False)
+    return sqlite3.connect(str(path), timeout=busy_timeout)
+
+
+@contextmanager
+def _reading_errors(path: Path, busy_timeout: float) -> Iterator[None]:
+    """SQLite's errors on the gazetteer, sorted: "no such table" and "not a database" mean there is no
+    gazetteer yet (_NotBuilt); a lock held past the timeout and anything else is a GazetteerError
+    naming the file."""
+    try:
+        yield
+    except sqlite3.DatabaseError as err:
+        message = str(err)
+        if "no such table" in message or "not a database" in message:
+            raise _NotBuilt(message) from None
+        if "locked" in message or "busy" in message:
+            raise GazetteerError(
+                f"{path}: the gazetteer is locked: another process (a `strikelog gazetteer import` or `add`?) has"
+                f" been writing it for more than {busy_timeout:g} seconds; try again when it has finished") from None
+        raise GazetteerError(f"{path}: cannot read the gazetteer ({message}); move the file away to have it rebuilt"
+                             " (places added with `strikelog gazetteer add` must then be added again)") from None
+
+
+@contextmanager
+def _build_lock(path: Path, busy_timeout: float) -> Iterator[None]:
+    """The inter-process lock (a `.lock` file beside the gazetteer) held while it is built or written."""
+    from filelock import FileLock, Timeout
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(f"{path}.lock", timeout=busy_timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise GazetteerError(f"{path}: another process has been building or writing the gazetteer for more than"
+                             f" {busy_timeout:g} seconds (lock file {lock.lock_file})") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _insert_site(db: sqlite3.Connection, site: SiteEntry, source: str) -> None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, datetime, timezone
@@ -147,14 +148,30 @@ class Store:
             # Autocommit mode: every write goes through transaction(), which takes the write lock up
             # front (BEGIN IMMEDIATE), so what a writer reads inside it cannot change under it.
             self.db = sqlite3.connect(str(self.path), timeout=busy_timeout, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
+            self._retry_while_busy(lambda: self.db.execute("PRAGMA journal_mode=WAL"))
             self.db.execute("PRAGMA foreign_keys=ON")
             if self._needs_setup():
                 with self.transaction():
-                    self._set_up()
+                    if self._needs_setup():  # another process may have set it up while this one waited
+                        self._set_up()
         except sqlite3.DatabaseError as err:
             raise LedgerError(f"{self.path}: cannot open the ledger database ({err})") from None
         self.db.row_factory = sqlite3.Row
+
+    def _retry_while_busy(self, step: Callable[[], Any]) -> Any:
+        """Run `step`, trying again with growing pauses while another process holds the lock, for up to
+        `busy_timeout` seconds. For the switch into WAL mode: SQLite does not call its busy handler there,
+        so two processes opening a new ledger at once would otherwise fail at once ("database is locked")."""
+        deadline = time.monotonic() + self.busy_timeout
+        pause = 0.005
+        while True:
+            try:
+                return step()
+            except sqlite3.OperationalError as err:
+                if not _is_busy(err) or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
 
     def _needs_setup(self) -> bool:
         """True for a new ledger or one written by an older version (readers skip the write lock)."""
@@ -247,7 +264,7 @@ class Store:
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as err:
-            if "locked" not in str(err) and "busy" not in str(err):
+            if not _is_busy(err):
                 raise
             raise LedgerError(
                 f"{self.path}: the ledger is busy: another process has held its write lock for more than"
@@ -710,6 +727,11 @@ class Store:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _is_busy(err: sqlite3.OperationalError) -> bool:
+    """SQLite's "database is locked" (SQLITE_BUSY): another connection holds the lock."""
+    return "locked" in str(err) or "busy" in str(err)
 
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:

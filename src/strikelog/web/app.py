@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, TypeVar, Union
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Body, Depends, FastAPI, Header, Request
+from fastapi import APIRouter, Body, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
@@ -116,8 +116,11 @@ def create_app(db: Union[str, Path], token: Optional[str] = None, tiles: Optiona
     )
     app.state.reader = reader
     app.state.ingest_lock = threading.Lock()
+    settings = settings or Settings()
+    app.add_middleware(RequestGuard, token=token, max_body_bytes=settings.max_body_bytes,
+                       allowed_hosts=settings.allowed_hosts)
     _add_error_handlers(app)
-    app.include_router(_api_router(db, token, tiles, settings or Settings()))
+    app.include_router(_api_router(db, token, tiles, settings))
     _add_page(app, tiles)
     return app
 
@@ -181,11 +184,8 @@ def _api_router(db: Path, token: Optional[str], tiles: Optional[str], settings: 
     async def list_feeds(reader: Reader) -> JSONResponse:
         return _json({"feeds": await reader.run(feed_health)})
 
-    async def require_token(authorization: Annotated[Optional[str], Header()] = None) -> None:
-        check_token(token, authorization)
-
-    @router.post("/articles", summary="Ingest articles (needs the server's token)",
-                 dependencies=[Depends(require_token)])
+    @router.post("/articles", summary="Ingest articles (needs the server's token, checked by RequestGuard "
+                 "before the body is read)")
     def post_articles(request: Request, articles: Annotated[Union[list[PostedArticle], PostedArticle], Body()]) -> JSONResponse:
         batch = articles if isinstance(articles, list) else [articles]
         if not 1 <= len(batch) <= MAX_POSTED_ARTICLES:
@@ -249,6 +249,85 @@ def check_token(expected: Optional[str], authorization: Optional[str]) -> None:
     scheme, _, given = authorization.partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
         raise WebError(403, "wrong token")
+
+
+# ---- checks made before a request's body is read ------------------------------------------------------
+WRITES = {("POST", f"{API_PREFIX}/articles")}  # (method, path) of the requests that need the token
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+class _BodyTooLarge(StarletteHTTPException):
+    def __init__(self, limit: int):
+        super().__init__(413, f"the request body is larger than {limit:,} bytes (STRIKELOG_MAX_BODY_BYTES)")
+
+
+class RequestGuard:
+    """ASGI middleware refusing a request before the app reads its body: a Host header naming
+    another site than this server (400: a DNS-rebinding page in a browser), a write without the
+    right token (401/403), and a body over `max_body_bytes` (413: announced by Content-Length, or
+    counted as it arrives). `allowed_hosts` adds host names (or "*": any) to the server's address."""
+
+    def __init__(self, app: Callable, token: Optional[str], max_body_bytes: int, allowed_hosts: tuple[str, ...] = ()):
+        self.app = app
+        self.token = token
+        self.max_body_bytes = max_body_bytes
+        self.allowed_hosts = {h.lower() for h in allowed_hosts}
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        try:
+            self._check_host(scope, headers.get("host", ""))
+            if (scope["method"], scope["path"]) in WRITES:
+                check_token(self.token, headers.get("authorization"))
+            declared = headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.max_body_bytes:
+                raise _BodyTooLarge(self.max_body_bytes)
+        except WebError as err:
+            await _error(err.status, str(err), headers=err.headers)(scope, receive, send)
+            return
+        except _BodyTooLarge as err:
+            await _error(err.status_code, err.detail)(scope, receive, send)
+            return
+        await self.app(scope, self._counted(receive), send)
+
+    def _counted(self, receive: Callable) -> Callable:
+        """`receive` that stops a body growing past the limit (the app answers 413)."""
+        received = 0
+
+        async def counted() -> dict:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_body_bytes:
+                raise _BodyTooLarge(self.max_body_bytes)
+            return message
+
+        return counted
+
+    def _check_host(self, scope: dict, host: str) -> None:
+        """The Host header must name the address the request came to (any loopback name when that is a
+        loopback address), or one of `allowed_hosts`. The port is not compared: a rebinding page
+        reaches the server on its own port, under a name of the attacker's."""
+        if "*" in self.allowed_hosts or not scope.get("server"):
+            return
+        server_host = scope["server"][0].lower()
+        names = {server_host, *self.allowed_hosts}
+        if server_host in LOOPBACK_NAMES or server_host.startswith("127."):
+            names.update(LOOPBACK_NAMES)
+        if _host_name(host) not in names:
+            raise WebError(400, f"the Host header {host!r} does not name this server (a server reached by another"
+                                " name must be told it: STRIKELOG_ALLOWED_HOSTS)")
+
+
+def _host_name(host: str) -> str:
+    """'Example.org:8000' -> 'example.org'; '[::1]:80' -> '::1'."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.partition(":")[0]
 
 
 def _article_meta(store: Store, article_id: str) -> dict:
