@@ -124,12 +124,3 @@ def _parse_group(model: str, group: list[Article], batch_size: int) -> Iterator[
         article_docs = [next(docs) for _ in article.paragraphs]
         yield ParsedArticle(article=article, docs=article_docs, tags=[tag(doc) for doc in article_docs])
 
-
-def countries_named(parsed: ParsedArticle) -> dict[str, int]:
-    """How often an article names each country (ISO2), by name or demonym, anywhere in its text."""
-    counts: dict[str, int] = {}
-    for tags in parsed.tags:
-        for tag in tags:
-            if tag.label in ("COUNTRY", "DEMONYM"):
-                counts[tag.key] = counts.get(tag.key, 0) + 1
-    return counts

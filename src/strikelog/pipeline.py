@@ -34,7 +34,7 @@ def analyse(raws: Iterable[RawArticle], settings: Settings, on_problem: Callable
     for parsed in language.parse(articles, settings.model, settings.batch_size):
         mentions = extract(parsed)
         mentions = time.resolve(mentions, parsed.article.anchor)
-        mentions = resolver(str(settings.gazetteer)).resolve(mentions, language.countries_named(parsed))
+        mentions = resolver(str(settings.gazetteer)).resolve(mentions)
         anchor = parsed.article.anchor
         frames = merge.cluster_article(mentions, article_day=anchor.moment.date() if anchor else None)
         yield ArticleResult(parsed.article, mentions, frames)

@@ -415,10 +415,8 @@ class PlaceResolver:
         self.lex = lex or lexicon()
         self.country_by_name = country_names(self.lex)  # built once: looked up for every place named
 
-    def resolve(self, mentions: list[Mention], named: Optional[dict[str, int]] = None) -> list[Mention]:
-        """Decide the article's countries first (`named`: how often the whole article names each
-        country, by name or demonym), then resolve each place name within them (Mordecai's order)."""
-        context = article_countries(mentions, self.country_by_name, named or {})
+    def resolve(self, mentions: list[Mention]) -> list[Mention]:
+        context = article_countries(mentions, self.country_by_name)
         return [replace(m, where=self.locate(m.places, context)) for m in mentions]
 
     def locate(self, refs: list[PlaceRef], context: list[str]) -> Location:
@@ -501,10 +499,10 @@ def country_names(lex: Lexicon) -> dict[str, str]:
     return names
 
 
-def article_countries(mentions: list[Mention], names: dict[str, str], named: Optional[dict[str, int]] = None) -> list[str]:
-    """Countries an article names (`names`: folded country name -> ISO2; `named`: the article's own
-    count of each country's names and demonyms), most named first: the context for ambiguous names."""
-    counts: dict[str, int] = dict(named or {})
+def article_countries(mentions: list[Mention], names: dict[str, str]) -> list[str]:
+    """Countries an article names (`names`: folded country name -> ISO2), most named first: the
+    context for ambiguous names."""
+    counts: dict[str, int] = {}
     for mention in mentions:
         for ref in mention.places:
             code = names.get(name_key(ref.text)) or ref.country_hint
