@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Optional
 
-GO_DELAY = 2.0  # seconds given to every process to import strikelog before the common start
+GO_DELAY = 1.5  # seconds given to every process to import strikelog before the common start
 
 AT_ONCE = """
 import sys, time

@@ -8,6 +8,7 @@ import warnings
 
 import pytest
 
+from strikelog.config import Settings
 from strikelog.errors import LedgerError
 from strikelog.export import CSV_COLUMNS
 from strikelog.store import EventFilters, Store
@@ -464,3 +465,14 @@ def test_serve_command_reports_a_missing_ledger(tmp_path):
 
     result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1 and "no ledger here yet" in result.output
+
+
+def test_the_body_limit_is_a_setting(web_ledger, tmp_path):
+    db = tmp_path / "ledger.db"
+    shutil.copy(web_ledger, db)
+    small = TestClient(create_app(db, token=TOKEN, settings=Settings(max_body_bytes=1000)))
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    too_big = small.post("/api/v1/articles", json={**ARTICLE, "text": ARTICLE["text"] + " " * 1000}, headers=auth)
+    assert too_big.status_code == 413 and "larger than 1,000 bytes" in too_big.json()["error"]
+    assert small.post("/api/v1/articles", content=b"{}", headers=auth).status_code == 422  # under it: read
+    assert Settings().max_body_bytes == 20_000_000
