@@ -826,12 +826,11 @@ def _cause_owner(tok: Any, owner: Optional[_Group], groups: list[_Group]) -> Opt
     return owner
 
 
-def _habitual_present(tok: Any) -> bool:
+def _habitual_present(verb: Any) -> bool:
     """A predicate in the simple or progressive present ('Russia is destroying', 'targets are attacked'):
     a generality or a description, not a report of one past event."""
-    if _pos_class(tok) != "VERB":
+    if _pos_class(verb) != "VERB":
         return False
-    verb = tok
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     if any(a.tag_ in ("VBD", "MD") or a.lemma_ == "have" for a in auxes):
         return False

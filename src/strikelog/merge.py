@@ -241,10 +241,7 @@ def _article_events(frames: list[Frame], mentions: list[Mention], lex: Lexicon) 
         if target is None:
             kept.append(frame)
             continue
-        for i in frame.mentions:
-            if i not in target.mentions:
-                target.mentions.append(i)
-        _fold(target, frame, lex)
+        _take_in(target, frame, lex)
         target.named_places |= frame.named_places
         target.solid = target.solid or frame.solid
         if "reported" in (target.status, frame.status):
@@ -377,6 +374,12 @@ def _fold(target: Frame, source, lex: Lexicon) -> None:
     target.names.update(source.names)
 
 
+def _take_in(target: Frame, source: Frame, lex: Lexicon) -> None:
+    """`source`'s reports become `target`'s, and `target` takes whatever `source` states more precisely."""
+    _fold(target, source, lex)
+    target.mentions.extend(i for i in source.mentions if i not in target.mentions)
+
+
 def _more_precise_date(a: DateRange, b: DateRange) -> bool:
     order = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
     return order[a.precision] < order[b.precision]
@@ -401,8 +404,7 @@ def _lend_operation_details(frames: list[Frame], mentions: list[Mention], lex: L
             if f.where.lat is None and umbrella.where.lat is not None:  # a name no gazetteer knows, in a known region
                 f.where = Location(f.where.name, f.where.country or umbrella.where.country, umbrella.where.admin1,
                                    umbrella.where.lat, umbrella.where.lon, max(3, umbrella.where.geo_precision))
-            _fold(f, umbrella, lex)
-            f.mentions.extend(i for i in umbrella.mentions if i not in f.mentions)
+            _take_in(f, umbrella, lex)
         frames.remove(umbrella)
 
 
@@ -740,9 +742,10 @@ def _anchored_together(a: Frame, b: Frame, lex: Lexicon) -> bool:
 
 def _frame_affinity(a: Frame, b: Frame, lex: Lexicon, across: bool = False) -> Optional[float]:
     """Frames of one article compare as they are; `across` articles, background meets news (`comparable_status`)."""
-    same_status = a.status == b.status or (across and comparable_status(a.status, b.status))
+    if not (a.status == b.status or (across and comparable_status(a.status, b.status))):
+        return None
     return score_pair(a.actor1, a.actor2, a.when, a.where, a.weapons, b.actor1, b.actor2, b.when, b.where,
-                      b.weapons, lex, "-" if same_status else a.status, "-" if same_status else b.status)
+                      b.weapons, lex, a.status, a.status)  # statuses compared above
 
 
 def _summary(refs: list, frames: dict, lex: Lexicon) -> Frame:
@@ -869,18 +872,18 @@ def _resolve_responses(frames: list[Frame], mentions: list[Mention], lex: Lexico
             frame.answers = frame.answers or bool(m.responds_to_mentions) or m.responds_to_text is not None
             found += [t for j in m.responds_to_mentions for t in frame_of.get(j, [])]
             if m.responds_to_text:
-                found += _frames_named(m.responds_to_text, [f if t != n else None for t, f in enumerate(frames)], mentions)
+                found += _frames_named(m.responds_to_text, frames, mentions, skip=n)
             elif m.responds_to_text == "":
                 found += [t for t, other in enumerate(frames) if other.status == "reported" and other.actor1
                           and actor_relation(other.actor1, frame.actor2, lex) == "same"][:1]
         frame.responds_to = [t for t in dict.fromkeys(found) if t != n]
 
 
-def _frames_named(text: str, frames: list[Optional[Frame]], mentions: list[Mention]) -> list[int]:
-    """The first frame (None: one not to consider) whose sentences share a proper name with the response phrase."""
+def _frames_named(text: str, frames: list[Frame], mentions: list[Mention], skip: int) -> list[int]:
+    """The first frame but `skip` (the one answering) whose sentences share a proper name with the response phrase."""
     names = {w for w in _PROPER.findall(text) if w not in _NOT_NAMES}
     for n, frame in enumerate(frames):
-        if frame is not None and names and any(names & set(_PROPER.findall(mentions[i].sentence)) for i in frame.mentions):
+        if n != skip and names and any(names & set(_PROPER.findall(mentions[i].sentence)) for i in frame.mentions):
             return [n]
     return []
 
