@@ -55,6 +55,7 @@ class _Sentence:
     kind: str  # paragraph kind
     tags: list[Tagged]
     ents: list[Any]  # the model's entities inside the sentence
+    names: Optional[list[str]] = None  # its proper names, once read (`ArticleReader.proper_names`)
 
     @property
     def text(self) -> str:
@@ -263,7 +264,7 @@ class ArticleReader:
             anaphoric=self.is_anaphoric(group) or sent.kind == "headline",
             generic=group.weak or group.fallback,
             plural=_is_plural(group, target_tok),
-            names=self.proper_names(sent),
+            names=list(self.proper_names(sent)),
             typed_by=typed_by,
         )
         if sent.kind != "headline" and not mention.time_exprs and _habitual_present(primary):
@@ -467,7 +468,13 @@ class ArticleReader:
 
     def proper_names(self, sent: _Sentence) -> list[str]:
         """The sentence's proper names that are neither a party nor a country nor a date: what a report
-        shares with other reports of the same event (a site, a target, a quoted official)."""
+        shares with other reports of the same event (a site, a target, a quoted official). Read once
+        per sentence, however many events it tells."""
+        if sent.names is None:
+            sent.names = self._read_proper_names(sent)
+        return sent.names
+
+    def _read_proper_names(self, sent: _Sentence) -> list[str]:
         tagged = {i for t in sent.tags if t.label in ("ACTOR", "COUNTRY", "DEMONYM") for i in range(t.start, t.end)}
         names = []
         for tok in sent.span:
