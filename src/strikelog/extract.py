@@ -61,6 +61,12 @@ class _Sentence:
     def text(self) -> str:
         return self.span.text.strip()
 
+    @property
+    def title_case(self) -> bool:
+        """A headline in title case ("Security Forces Rescue 155 Passengers"): capitals say nothing there."""
+        words = [t for t in self.span if t.is_alpha and len(t) > 3]
+        return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
+
 
 @dataclass
 class _Group:
@@ -137,6 +143,10 @@ class ArticleReader:
                 hits.append((tok, entry, lemma))
             elif tok.lower_ == "another" and hits and _following_prep(tok) is not None:
                 hits.append((tok, hits[-1][1], hits[-1][2]))  # "the attacks on the base, along with another on X"
+            elif tok.lemma_.lower() == "open" and tok.pos_ == "VERB" and any(
+                c.dep_ == "dobj" and c.lower_ == "fire" for c in tok.children
+            ):
+                hits.append((tok, {"pos": ["VERB"], "hint": None}, "open fire"))  # "gunmen opened fire on ..."
             elif tok.lemma_.lower() in self.rules["fire_verbs"] and tok.pos_ == "VERB" and any(
                 c.dep_ in ("dobj", "nsubjpass") and c.i in weapon_tokens for c in tok.children
             ):
@@ -347,7 +357,8 @@ class ArticleReader:
         affiliation = self.affiliation(tokens, tags)
         if affiliation:
             return affiliation
-        countries = [t for t in tags if t.label in ("DEMONYM", "COUNTRY")]
+        phrase = {t.i for t in _own_phrase(tok, tokens)}
+        countries = [t for t in tags if t.label in ("DEMONYM", "COUNTRY") and t.start in phrase]
         words = {t.lemma_.lower() for t in tokens}
         head_is_force = tok.lemma_.lower() in self.rules["force_nouns"] or tok.lower_ in self.rules["force_nouns"]
         head_is_country = any(t.start <= tok.i < t.end and t.label == "COUNTRY" for t in countries)
@@ -586,6 +597,9 @@ class ArticleReader:
                 if span is not None and _is_locative(span):
                     spans.append((span, "GPE"))
                 taken.update(range(ent.start, ent.end))
+        if sent.title_case:
+            return spans  # in "Blast In Ongoing Operation" a capital is no sign of a name
+        spans += self._site_compounds(sent, taken)
         for tok in sent.span:  # "in As Sikak": a capitalised name after a place preposition
             after_place_noun = tok.i > 0 and doc[tok.i - 1].lemma_.lower() in _PLACE_NOUNS | {"site", "facility", "base"}
             if (tok.lower_ in ("in", "near", "outside") or (tok.lower_ == "of" and after_place_noun)) and tok.i + 1 < sent.span.end:
@@ -607,6 +621,25 @@ class ArticleReader:
                     start -= 1
                 spans.append((doc[start:tok.i + 1], "GPE"))
                 taken.update(range(start, tok.i + 1))
+        return spans
+
+    def _site_compounds(self, sent: _Sentence, taken: set[int]) -> list[tuple[Any, str]]:
+        """ "at the Kramatorsk railway station": a name compounded with the place noun of a locative
+        phrase. The whole phrase is the place; the resolver falls back to the name's town."""
+        doc = sent.span.doc
+        spans = []
+        for tok in sent.span:
+            head = tok.head
+            if (tok.dep_ != "compound" or tok.pos_ != "PROPN" or tok.i in taken or head.dep_ != "pobj"
+                    or head.lemma_.lower() not in self.rules["place_nouns"]
+                    or head.head.lower_ not in _LOCATIVE_PREPS or tok.ent_type_ in ("NORP", "DATE", "PERSON", "ORG")
+                    or (tok.i > 0 and doc[tok.i - 1].dep_ == "compound" and doc[tok.i - 1].head is head)):
+                continue
+            span = doc[tok.i:head.i + 1]
+            if any(i in taken for i in range(span.start, span.end)):
+                continue
+            spans.append((span, "GPE"))
+            taken.update(range(span.start, span.end))
         return spans
 
     # ---- casualties, claims, responses -----------------------------------------------------
@@ -928,6 +961,19 @@ def _linked_trigger(tok: Any, index: dict[int, int]) -> Optional[int]:
     if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ in ("in", "during", "with") and tok.head.head.i in index:
         return index[tok.head.head.i]
     return None
+
+
+def _own_phrase(head: Any, tokens: list[Any]) -> list[Any]:
+    """The words that modify a noun directly: its unbroken run of modifiers ("the Russian occupiers")
+    and its "of" phrase ("forces of Russia"), not a dateline hung on it ("Ukraine Gate- Kyiv - ... missiles")."""
+    inside = {t.i for t in tokens}
+    doc = head.doc
+    start = head.i
+    while start - 1 in inside and not doc[start - 1].is_punct:
+        start -= 1
+    run = [doc[i] for i in range(start, head.i + 1)]
+    of_phrase = [t for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for t in c.subtree]
+    return run + of_phrase
 
 
 def _subtree_without(tok: Any, others: set[int]) -> list[Any]:

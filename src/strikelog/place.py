@@ -513,7 +513,7 @@ class PlaceResolver:
         code = self.country_code(ref.text)
         if code:  # a country named as a place: country precision, never a namesake town
             return Location(self.country_name(code), code, None, None, None, 4), 10**9
-        places = self.gazetteer.lookup(ref.text)
+        places = self.gazetteer.lookup(ref.text) or self.gazetteer.lookup(_leading_name(ref.text))
         if not places:
             country = hints[0] if hints else None
             return Location(ref.text, country, None, None, None, 2 if country else 4), 0
@@ -531,6 +531,17 @@ class PlaceResolver:
         if ref.relation in ("near", "direction", "border"):
             precision = max(precision, 2)
         return Location(best.name, best.country, best.admin1, best.lat, best.lon, precision), best.population
+
+
+def _leading_name(text: str) -> str:
+    """The name at the head of a place phrase: "Kramatorsk" of "Kramatorsk railway station"."""
+    words = text.split()
+    lead = []
+    for word in words:
+        if not word[:1].isupper():
+            break
+        lead.append(word)
+    return " ".join(lead) if lead and len(lead) < len(words) else ""
 
 
 def _town_over_region(best: Place, places: tuple[Place, ...]) -> Place:
