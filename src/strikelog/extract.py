@@ -280,6 +280,8 @@ class ArticleReader:
         if sent.kind != "headline" and not mention.time_exprs and _habitual_present(primary):
             mention.generic = True  # "Russia, which is destroying ...", "infrastructure is also attacked": no one event
         self.read_casualties(sent, group, groups, mention, speaker)
+        if group.fallback and not group.weak and _armed_killing(mention):
+            mention.generic = False  # "Malian troops killed over 300 people": a killing with its killer is an event
         self.read_responsibility(sent, group, groups, mention, speaker)
         self.read_response_text(sent, group, mention)
         mention.status = self.linguistic_status(sent, group, mention)
@@ -961,6 +963,10 @@ def _linked_trigger(tok: Any, index: dict[int, int]) -> Optional[int]:
     if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ in ("in", "during", "with") and tok.head.head.i in index:
         return index[tok.head.head.i]
     return None
+
+
+def _armed_killing(mention: Mention) -> bool:
+    return bool(mention.actor1) and mention.actor1 != "Civilians" and mention.fatalities.known
 
 
 def _own_phrase(head: Any, tokens: list[Any]) -> list[Any]:

@@ -43,13 +43,17 @@ def resolve(mentions: list[Mention], anchor: Optional[Anchor]) -> list[Mention]:
         status = mention.status
         if anchor is not None and is_before_news_window(when, anchor.moment.date()):
             status = "background"
-        if when.precision == "year":  # news is dated to the month or day; a year alone is history
-            status = "background"
+        if when.precision == "year" and not _contains(when, anchor):  # news is dated to the month or day;
+            status = "background"  # a year alone is history, unless it is the year the article speaks from
         mention = replace(mention, when=when, status=status)
         if when.precision == "day":
             previous, previous_sentence = when, mention.sentence_index
         resolved.append(mention)
     return resolved if anchor is not None else _history_before_latest(resolved)
+
+
+def _contains(when: DateRange, anchor: Optional[Anchor]) -> bool:
+    return anchor is not None and when.start <= anchor.moment.date() <= when.end
 
 
 def _history_before_latest(mentions: list[Mention]) -> list[Mention]:
