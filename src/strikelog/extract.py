@@ -12,6 +12,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Optional
 
 from .counts import read_count
@@ -231,7 +232,8 @@ class ArticleReader:
         for prep in member.subtree:
             in_phrase = prep.head.dep_ == "pobj" and prep.head.head.head.i in own  # "in retaliation for"
             if prep.dep_ == "prep" and (prep.head.i in own or in_phrase):
-                is_cue = prep.lower_ in ("after", "following") or any(c.split()[-1] == prep.lower_ and c in text for c in cues)
+                is_cue = prep.lower_ in ("after", "following") or any(
+                    c.split()[-1] == prep.lower_ and _says_cue(c, text) for c in cues)
                 if is_cue or (prep.lower_ == "to" and group.lemma == "respond"):
                     yield prep
         heads = [member]
@@ -601,6 +603,7 @@ class ArticleReader:
                 taken.update(range(ent.start, ent.end))
         if sent.title_case:
             return spans  # in "Blast In Ongoing Operation" a capital is no sign of a name
+        spans += _named_in_apposition(sent, taken)
         spans += self._site_compounds(sent, taken)
         for tok in sent.span:  # "in As Sikak": a capitalised name after a place preposition
             after_place_noun = tok.i > 0 and doc[tok.i - 1].lemma_.lower() in _PLACE_NOUNS | {"site", "facility", "base"}
@@ -853,6 +856,17 @@ def _verb_bases(word: str) -> set[str]:
     return bases
 
 
+@lru_cache(maxsize=64)
+def _cue_pattern(cue: str) -> re.Pattern:
+    """'in response to' also as 'in an apparent response to': up to two words after the first."""
+    first, *rest = cue.split()
+    return re.compile(rf"\b{re.escape(first)}\s+(?:[\w-]+\s+){{0,2}}?" + r"\s+".join(map(re.escape, rest)) + r"\b")
+
+
+def _says_cue(cue: str, text: str) -> bool:
+    return cue in text or (" " in cue and _cue_pattern(cue).search(text) is not None)
+
+
 def _mark_cause(mention: Mention) -> None:
     """An event named as what another answers is an earlier one: background, unless a report tells it."""
     mention.cause = True
@@ -963,6 +977,24 @@ def _linked_trigger(tok: Any, index: dict[int, int]) -> Optional[int]:
     if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ in ("in", "during", "with") and tok.head.head.i in index:
         return index[tok.head.head.i]
     return None
+
+
+def _named_in_apposition(sent: _Sentence, taken: set[int]) -> list[tuple[Any, str]]:
+    """ "on the Yemeni capital Sanaa", "the town of X" aside: a name set beside a place noun that is
+    used as a location."""
+    doc = sent.span.doc
+    spans = []
+    for tok in sent.span:
+        if (tok.dep_ == "appos" and tok.pos_ == "PROPN" and tok.i not in taken
+                and tok.head.lemma_.lower() in _PLACE_NOUNS and tok.ent_type_ not in ("PERSON", "NORP", "ORG", "DATE")):
+            start = tok.i
+            while start - 1 > tok.head.i and doc[start - 1].dep_ == "compound" and start - 1 not in taken:
+                start -= 1
+            span = doc[start:tok.i + 1]
+            if _is_locative(span):
+                spans.append((span, "GPE"))
+                taken.update(range(span.start, span.end))
+    return spans
 
 
 def _armed_killing(mention: Mention) -> bool:
@@ -1177,7 +1209,7 @@ def _strip_det(span: Any) -> Optional[Any]:
 _STRIKE_VERBS = {"hit", "strike", "attack", "bomb", "shell", "target", "pound", "raid", "storm", "bombard", "rock"}
 _LOCATIVE_PREPS = {"in", "inside", "into", "across", "at", "near", "outside", "on", "around", "throughout",
                    "from", "within", "over", "off", "towards", "toward", "along", "of"}
-_PLACE_NOUNS = {"suburb", "outskirts", "city", "town", "village", "province", "governorate", "district",
+_PLACE_NOUNS = {"suburb", "outskirts", "city", "town", "village", "province", "governorate", "district", "capital",
                 "region", "area", "west", "east", "north", "south", "northwest", "northeast", "southwest",
                 "southeast", "border", "side", "centre", "center", "vicinity", "part", "parts", "countryside"}
 
