@@ -523,7 +523,8 @@ class ArticleReader:
             owner = _cause_owner(ent.root, owner, groups)
             if via_report and not _SEQUENCE.search(ent.text):  # "Hours later, X said it attacked": still the event's day
                 continue
-            if owner is group or (owner is None and group is _root_group(groups)):
+            unowned = owner is None and group is _root_group(groups) and not _told_as_before(group.members[0])
+            if owner is group or unowned:
                 exprs.append(TimeExpr(ent.text, tense, sent.index))
         return exprs
 
@@ -995,6 +996,12 @@ def _named_in_apposition(sent: _Sentence, taken: set[int]) -> list[tuple[Any, st
                 spans.append((span, "GPE"))
                 taken.update(range(span.start, span.end))
     return spans
+
+
+def _told_as_before(trigger: Any) -> bool:
+    """ "Men look at the debris, following an attack ..., on October 2": an event named in an
+    "after"/"following" phrase of another verb; that verb's day is not the event's."""
+    return any(a.dep_ == "prep" and a.lower_ in ("after", "following") for a in trigger.ancestors)
 
 
 def _armed_killing(mention: Mention) -> bool:

@@ -523,7 +523,7 @@ class PlaceResolver:
             country = hints[0] if hints else None
             return Location(ref.text, country, None, None, None, 2 if country else 4), 0
         best = _town_over_region(max(places, key=lambda p: _score(p, hints, context)), places)
-        if hints and best.country not in hints and best.kind != "site":
+        if hints and best.country not in hints and best.kind != "site" and not _unmistakable(places):
             return Location(ref.text, hints[0], None, None, None, 2), 0
         if not hints and context and best.country not in context and best.kind != "site":
             return Location(ref.text, None, None, None, None, 4), 0  # a namesake far from the story
@@ -531,6 +531,12 @@ class PlaceResolver:
         if ref.relation in ("near", "direction", "border"):
             precision = max(precision, 2)
         return Location(best.name, best.country, best.admin1, best.lat, best.lon, precision), best.population
+
+
+def _unmistakable(places: tuple[Place, ...]) -> bool:
+    """A city a sentence's country cannot move: one country's, and large ("Beirut" in a sentence
+    about Israel)."""
+    return len({p.country for p in places}) == 1 and max(p.population for p in places) >= 100_000
 
 
 def _leading_name(text: str) -> str:
