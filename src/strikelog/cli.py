@@ -304,7 +304,7 @@ def export_cmd(db: str, fmt: str, filters, output: Optional[Path]) -> None:
                     handle.write(chunk)
             tmp.replace(output)
         else:
-            stdout = click.get_binary_stream("stdout") if binary else click.get_text_stream("stdout")
+            stdout = sys.stdout.buffer if binary else sys.stdout
             for chunk in ledger.export(filters, fmt):
                 stdout.write(chunk)
             stdout.flush()
