@@ -296,6 +296,7 @@ def export_cmd(db: str, fmt: str, filters, output: Optional[Path]) -> None:
         strikelog export --format parquet --country IQ --since 2024-01-01 -o iraq.parquet
     """
     binary = fmt in export.BINARY_FORMATS
+    _run(export.check_format, fmt)
     with _run(api.Ledger, db) as ledger:
         if output:
             tmp = output.with_name(output.name + ".part")

@@ -18,6 +18,7 @@ from datetime import date
 from itertools import islice
 from typing import IO, Any, Optional, Union
 
+from .errors import MissingExtra
 from .records import Claim, Count, DateRange, Event, Evidence, Location
 
 TEXT_FORMATS = ("jsonl", "json", "csv", "geojson")  # what `strikelog extract` writes
@@ -107,9 +108,11 @@ def write(events: Iterable[dict], fmt: str, out: IO[str], articles: Optional[Art
 def chunks(events: Iterable[dict], fmt: str, articles: Optional[Articles] = None) -> Iterator[Union[str, bytes]]:
     """The export of `events` in `fmt` as successive chunks: text (str) for every format but parquet
     (bytes). `articles` looks up the sources' outlets, dates and URLs (needed by acled only)."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    batches = _batches(events, ROW_GROUP_EVENTS if fmt == "parquet" else CHUNK_EVENTS)
+    check_format(fmt)
+    if fmt == "parquet":
+        yield from parquet_chunks(events)
+        return
+    batches = _batches(events, CHUNK_EVENTS)
     if fmt == "jsonl":
         yield from ("".join(json.dumps(obj, ensure_ascii=False) + "\n" for obj in batch) for batch in batches)
     elif fmt == "json":
@@ -121,10 +124,8 @@ def chunks(events: Iterable[dict], fmt: str, articles: Optional[Articles] = None
 
         coder, lookup = acled_coder(), articles or (lambda ids: {})
         yield from _csv(COLUMNS, (_acled_rows(coder, batch, lookup) for batch in batches))
-    elif fmt == "geojson":
-        yield from _geojson(batches)
     else:
-        yield from parquet_chunks(batches)
+        yield from _geojson(batches)
 
 
 class _Counted:
@@ -247,6 +248,17 @@ class _Sink:
         return data
 
 
+def check_format(fmt: str) -> None:
+    """Raise before anything is written when `fmt` cannot be written here (unknown, or Parquet without pyarrow)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt == "parquet":
+        try:
+            import pyarrow.parquet  # noqa: F401
+        except ImportError:
+            raise MissingExtra("Parquet needs pyarrow: pip install 'strikelog[parquet]'") from None
+
+
 def parquet_schema():
     import pyarrow as pa
 
@@ -254,22 +266,30 @@ def parquet_schema():
     return pa.schema([(name, types[kind]) for name, kind in FLAT_FIELDS])
 
 
-def parquet_chunks(batches: Iterable[list[dict]]) -> Iterator[bytes]:
-    """A Parquet file, one row group per batch, yielded as it is written (the footer last)."""
+def parquet_chunks(events: Iterable[dict]) -> Iterator[bytes]:
+    """A Parquet file of ROW_GROUP_EVENTS-event row groups, yielded as it is written (the footer last).
+    Events are turned into Arrow columns CHUNK_EVENTS at a time, so that only a chunk's worth of Python
+    objects is alive at once; a row group waits as compact Arrow arrays until it is full."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     schema = parquet_schema()
     sink = _Sink()
     writer = pq.ParquetWriter(sink, schema, compression="zstd")
+    pending: list = []
     try:
-        for batch in batches:
+        for batch in _batches(events, CHUNK_EVENTS):
             rows = [flat_row(obj) for obj in batch]
             for row in rows:
                 row["date_start"] = _day(row["date_start"])
                 row["date_end"] = _day(row["date_end"])
-            writer.write_table(pa.Table.from_pylist(rows, schema=schema))
-            yield sink.drain()
+            pending.append(pa.RecordBatch.from_pylist(rows, schema=schema))
+            if sum(b.num_rows for b in pending) >= ROW_GROUP_EVENTS:
+                writer.write_table(pa.Table.from_batches(pending, schema), row_group_size=ROW_GROUP_EVENTS)
+                pending = []
+                yield sink.drain()
+        if pending:
+            writer.write_table(pa.Table.from_batches(pending, schema), row_group_size=ROW_GROUP_EVENTS)
     finally:
         writer.close()
     yield sink.drain()

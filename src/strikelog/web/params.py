@@ -18,11 +18,12 @@ BadParameter = BadFilter  # the API answers it with 400 and the message
 
 
 async def event_filters(
-    country: Annotated[Optional[str], Query(description="ISO 3166 alpha-2 country code, e.g. IQ")] = None,
+    country: Annotated[Optional[str], Query(description="ISO 3166 alpha-2 country code, e.g. IQ (not a name)")] = None,
     admin1: Annotated[Optional[str], Query(description="First-level administrative division, exact name")] = None,
     since: Annotated[Optional[str], Query(description="Earliest date_start, YYYY-MM-DD")] = None,
     until: Annotated[Optional[str], Query(description="Latest date_start, YYYY-MM-DD")] = None,
-    type: Annotated[Optional[str], Query(description="ACLED event type or sub-event type")] = None,
+    type: Annotated[Optional[str], Query(description="ACLED event type or sub-event type, in any case; "
+                                                                   "an unknown type is refused")] = None,
     actor: Annotated[Optional[str], Query(description="Part of actor1's or actor2's name")] = None,
     q: Annotated[Optional[str], Query(description="Words that must all occur in the event's actors, place, "
                                                   "weapons, claimants or evidence sentences")] = None,
