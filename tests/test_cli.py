@@ -81,7 +81,9 @@ def test_events_show_and_exports(tmp_path):
     shown = invoke("show", event_id, "--db", db)
     assert shown.exit_code == 0 and "evidence" in shown.stdout and "f16_africom_strike_jilib" in shown.stdout
     rows = list(csv.DictReader(io.StringIO(invoke("export", "--db", db, "--format", "csv").stdout)))
-    assert rows and {"event_date", "event_type", "latitude", "longitude", "geo_precision", "source"} <= set(rows[0])
+    assert rows and {"date_start", "event_type", "lat", "lon", "geo_precision", "sources"} <= set(rows[0])
+    acled = list(csv.DictReader(io.StringIO(invoke("export", "--db", db, "--format", "acled").stdout)))
+    assert acled and {"event_date", "event_type", "latitude", "longitude", "geo_precision", "source"} <= set(acled[0])
     geo = json.loads(invoke("export", "--db", db, "--format", "geojson").stdout)
     assert geo["type"] == "FeatureCollection" and geo["features"]
     assert invoke("events", "--db", db, "--country", "ZZ").stderr.strip() == "no events match"

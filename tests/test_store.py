@@ -24,10 +24,10 @@ def test_events_round_trip_and_filters_are_parameters(tmp_path):
         assert store.event("ev-1") == EVENT
 
 
-def test_csv_uses_acled_column_names():
+def test_csv_uses_strikelogs_own_field_names():
     row = csv_row(EVENT)
-    assert set(row) == set(CSV_COLUMNS)
-    assert (row["event_date"], row["time_precision"], row["fatalities"], row["source"]) == ("2024-02-18", 1, 3, "a1")
+    assert list(row) == CSV_COLUMNS
+    assert (row["date_start"], row["date_precision"], row["fatalities"], row["sources"]) == ("2024-02-18", "day", 3, "a1")
 
 
 def test_geojson_points_and_null_geometry():

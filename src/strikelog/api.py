@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import sys
 from collections import deque
@@ -20,11 +21,12 @@ from .changes import ChangeTracker, LedgerChanges
 from .config import Settings
 from .errors import EventNotFound, InputError, LedgerError
 from .fetch import Fetcher, FetchSettings, canonical_url, is_url
+from .filters import BadFilter, event_filters  # noqa: F401 (part of the library API: the CLI's and the web's rules)
 from .merge import Frame
 from .pipeline import ArticleResult, analyse  # noqa: F401 (analyse: part of the library API)
 from .records import Article, BatchResult, Event, Problem, RawArticle
 from .resources import Lexicon, lexicon
-from .store import Store, is_database_url
+from .store import EventFilters, Store, is_database_url
 from .workers import analyse_all, chunked, in_background
 
 PathLike = Union[str, Path]
@@ -96,7 +98,9 @@ def ingest_sources(
 
     sources = list(sources)
     urls = list(dict.fromkeys(canonical_url(str(s)) for s in sources if is_url(s)))
-    paths = [s for s in sources if not is_url(s)]
+    paths = ingest.discover([s for s in sources if not is_url(s)], problem)
+    if not paths and not urls:
+        return report  # nothing to read: no ledger is opened, so none is created
     with Store(db) as store:
         pages: list[feeds.FetchedPage] = []
         if urls:
@@ -108,6 +112,28 @@ def ingest_sources(
         ingest_raw_articles(raws, store, settings, report, problem, progress)
         feeds.remember_pages(store, pages, {p.path: p.reason for p in report.problems})
     return report
+
+
+def count_articles(sources: Iterable[PathLike]) -> Optional[int]:
+    """How many articles `sources` hold, when that is known without parsing them: one per web page,
+    .txt and .html file, one per line of a .jsonl file; None when there is a WARC file (counting its
+    records means reading it through)."""
+    sources = list(sources)
+    paths = [s for s in sources if not is_url(s)]
+    total = len(sources) - len(paths)
+    for path in ingest.discover(paths, lambda problem: None):
+        fmt = ingest.file_format(path)
+        if fmt == "warc":
+            return None
+        if fmt == "jsonl":
+            try:
+                with open(path, "rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+            except OSError:
+                continue
+        else:
+            total += 1
+    return total
 
 
 def ingest_raw_articles(
@@ -417,8 +443,27 @@ class Ledger:
     def events(self, **filters) -> list[dict]:
         return self.store.events(**filters)
 
+    def page(self, filters: EventFilters, limit: Optional[int] = None, sort: str = "date") -> tuple[list[dict], int]:
+        """The first `limit` events matching `filters` (all when None) and how many match in all."""
+        if limit is None:
+            events = list(self.store.iter_events(filters, sort))
+            return events, len(events)
+        return self.store.search_events(filters, sort, 1, limit, full=True)
+
+    def export(self, filters: EventFilters, fmt: str, sort: str = "date") -> Iterator[Union[str, bytes]]:
+        """The matching events in one of export.FORMATS, as chunks (bytes for parquet), read lazily in
+        one read transaction: memory stays flat whatever the size of the ledger."""
+        with self.store.snapshot():
+            yield from export.chunks(self.store.iter_events(filters, sort), fmt, self.store.articles_meta)
+
     def event(self, event_id: str) -> dict:
         return self.store.event(event_id)
+
+    def sources(self, event: dict) -> list[dict]:
+        """The metadata (title, outlet, url, published) of an event's source articles, in its order;
+        an article no longer stored is given by its id alone."""
+        found = self.store.articles_meta(event["sources"])
+        return [found.get(a, {"id": a}) for a in event["sources"]]
 
     def articles(self) -> list[dict]:
         return self.store.articles()
@@ -456,11 +501,12 @@ class Ledger:
         self.store.event(event_id)  # raises EventNotFound with the database named
         return self.store.members(event_id)
 
-    def timeline(self, **filters) -> list[dict]:
+    def timeline(self, filters: Optional[EventFilters] = None, **by) -> list[dict]:
         """Chains of events that answer each other, oldest first. Each chain lists its events
-        (oldest first) and its links; a chain is shown whole when any of its events matches the
-        filters (country, since, until, actor, event_type)."""
-        wanted = self.store.events(status="reported", **filters)
+        (oldest first) and its links; a chain is shown whole when any of its reported events matches
+        the filters (an EventFilters, or country, since, until, actor, event_type)."""
+        filters = dataclasses.replace(filters or EventFilters(**by), status="reported")
+        wanted = list(self.store.iter_events(filters))
         chains, placed = [], set()
         for event in wanted:
             if event["event_id"] in placed:

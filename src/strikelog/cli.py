@@ -1,17 +1,17 @@
 """The `strikelog` command: a thin click layer over strikelog.api."""
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
-import textwrap
 import time
 from pathlib import Path
 from typing import Optional
 
 import click
 
-from . import api, export
+from . import api, export, terminal
 from .config import Settings
 from .errors import StrikelogError
 from .feeds import read_feed_list
@@ -42,19 +42,8 @@ def quiet_option(func):
     return click.option("--quiet", "-q", is_flag=True, help="No progress bar on stderr.")(func)
 
 
-class _Progress:
-    """A progress bar on stderr for long runs (tqdm), silent when quiet."""
-
-    def __init__(self, quiet: bool, label: str):
-        from tqdm import tqdm
-
-        self.bar = tqdm(desc=label, unit=" articles", file=sys.stderr, disable=quiet, mininterval=0.5, leave=False)
-
-    def __call__(self, n: int) -> None:
-        self.bar.update(n)
-
-    def close(self) -> None:
-        self.bar.close()
+def _progress(quiet: bool, label: str, total: Optional[int] = None) -> terminal.Progress:
+    return terminal.Progress(label, total, quiet=quiet)
 
 
 def _run(func, *args, **kwargs):
@@ -73,7 +62,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(export.FORMATS), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(export.TEXT_FORMATS), default="jsonl", show_default=True)
 @workers_option
 @quiet_option
 def extract(paths: tuple[Path, ...], fmt: str, workers: Optional[int], quiet: bool) -> None:
@@ -83,7 +72,7 @@ def extract(paths: tuple[Path, ...], fmt: str, workers: Optional[int], quiet: bo
 
         strikelog extract reports/ --format jsonl > events.jsonl
     """
-    progress = _Progress(quiet, "extracting")
+    progress = _progress(quiet, "extracting", api.count_articles(paths))
     result = _run(api.extract_paths, paths, _settings(workers), on_problem=api.print_problem, progress=progress)
     progress.close()
     if not result.articles:
@@ -118,7 +107,7 @@ def ingest(sources: tuple[str, ...], db: str, workers: Optional[int], scheduler:
 
         strikelog ingest crawl/ --dask tcp://scheduler:8786 --parquet /shared/run1 --db postgresql://host/ledger
     """
-    progress = _Progress(quiet, "ingesting")
+    progress = _progress(quiet, "ingesting", api.count_articles(sources))
     if scheduler:
         if not parquet:
             raise click.UsageError("--dask needs --parquet FOLDER (where the workers write the analysed articles)")
@@ -193,54 +182,72 @@ def watch(feeds: tuple[str, ...], db: str, every: str, once: bool, delay: float,
             click.echo("strikelog: stopped; the next watch goes on from here", err=True)
 
 
+def filter_options(with_all: bool = True):
+    """--country, --since, --until, --type, --actor (and --all): checked by the rules the HTTP API uses
+    (strikelog.filters), a bad value exiting 2 with the API's sentence; the command gets `filters`."""
+    options = [
+        click.option("--country", help="ISO 3166 alpha-2 code, e.g. IQ."),
+        click.option("--since", help="Earliest date, YYYY-MM-DD."),
+        click.option("--until", help="Latest date, YYYY-MM-DD."),
+        click.option("--type", "event_type", help="ACLED event or sub-event type, e.g. 'Air/drone strike' (any case)."),
+        click.option("--actor", help="Part of an actor's name."),
+    ]
+    if with_all:
+        options.append(click.option("--all", "show_all", is_flag=True, help="Include background events."))
+
+    def decorate(command):
+        @functools.wraps(command)
+        def checked(*args, country, since, until, event_type, actor, show_all=False, **kwargs):
+            try:
+                filters = api.event_filters(country=country, since=since, until=until, event_type=event_type,
+                                            actor=actor, status="all" if show_all else "reported")
+            except api.BadFilter as err:
+                raise click.UsageError(str(err)) from None
+            return command(*args, filters=filters, **kwargs)
+
+        for option in reversed(options):
+            checked = option(checked)
+        return checked
+
+    return decorate
+
+
 @cli.command()
 @db_option
-@click.option("--country", help="ISO 3166 alpha-2 code, e.g. IQ.")
-@click.option("--since", help="Earliest date, YYYY-MM-DD.")
-@click.option("--until", help="Latest date, YYYY-MM-DD.")
-@click.option("--type", "event_type", help="ACLED event or sub-event type.")
-@click.option("--actor", help="Part of an actor's name.")
-@click.option("--all", "show_all", is_flag=True, help="Include background events.")
-def events(db: str, country, since, until, event_type, actor, show_all) -> None:
-    """List events in the ledger as a table.
+@filter_options()
+@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many events (oldest first).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="table: for reading; csv: strikelog's own columns (as `export --format csv`); json: contract objects.")
+def events(db: str, filters, limit: Optional[int], fmt: str) -> None:
+    """List events in the ledger, oldest first.
 
-    Example:
+    Examples:
 
         strikelog events --country IQ --since 2023-11-01
+
+        strikelog events --type "Air/drone strike" --limit 20 --format csv
     """
     with _run(api.Ledger, db) as ledger:
-        rows = ledger.events(country=country, since=since, until=until, event_type=event_type, actor=actor,
-                             status=None if show_all else "reported")
+        rows, total = ledger.page(filters, limit)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        export.write(rows, "csv", sys.stdout)
+    elif rows:
+        click.echo(terminal.table(rows))
     if not rows:
         click.echo("no events match", err=True)
-        return
-    click.echo(_table(rows))
-
-
-def _table(rows: list[dict]) -> str:
-    headers = ("event_id", "date", "type", "actor1", "actor2", "place", "killed", "wounded", "sources")
-    lines = []
-    for e in rows:
-        loc = e["location"]
-        place = ", ".join(x for x in (loc["name"], loc["country"]) if x) or "-"
-        lines.append((
-            e["event_id"], e["date_start"] or "?", e["sub_event_type"], e["actor1"] or "-", e["actor2"] or "-",
-            place, _num(e["fatalities"]["best"]), _num(e["wounded"]["best"]), str(len(e["sources"])),
-        ))
-    widths = [min(28, max(len(h), *(len(r[i]) for r in lines))) for i, h in enumerate(headers)]
-    fmt = "  ".join(f"{{:{w}.{w}}}" for w in widths)
-    return "\n".join([fmt.format(*headers), fmt.format(*("-" * w for w in widths))] + [fmt.format(*r) for r in lines])
-
-
-def _num(value) -> str:
-    return "-" if value is None else str(value)
+    elif len(rows) < total:
+        click.echo(f"showing {len(rows)} of {total} matching events (--limit {limit})", err=True)
+    elif fmt == "table":
+        click.echo(terminal.count(total, "event", "match"), err=True)
 
 
 @cli.command()
 @click.argument("event_id")
 @db_option
 def show(event_id: str, db: str) -> None:
-    """Show every field of one event with the sentences and articles it came from.
+    """Show every field of one event with the sentences and articles (outlet, headline, URL) it came from.
 
     Example:
 
@@ -248,37 +255,8 @@ def show(event_id: str, db: str) -> None:
     """
     with _run(api.Ledger, db) as ledger:
         event = _run(ledger.event, event_id)
-    click.echo(_describe(event))
-
-
-def _describe(e: dict) -> str:
-    loc = e["location"]
-    wrap = lambda s: textwrap.fill(s, width=100, initial_indent="      ", subsequent_indent="      ")  # noqa: E731
-    out = [
-        f"{e['event_id']}  [{e['status']}]",
-        f"  type       {e['event_type']} / {e['sub_event_type']}",
-        f"  date       {e['date_start'] or 'unknown'}"
-        + (f" .. {e['date_end']}" if e["date_end"] and e["date_end"] != e["date_start"] else "")
-        + f"  (precision: {e['date_precision']})",
-        f"  actor1     {e['actor1'] or '-'}",
-        f"  actor2     {e['actor2'] or '-'}",
-        f"  place      {loc['name'] or '-'}, {loc['admin1'] or '-'}, {loc['country'] or '-'}"
-        f"  ({loc['lat']}, {loc['lon']}; geo_precision {loc['geo_precision']})",
-        f"  weapons    {', '.join(e['weapons']) or '-'}",
-        f"  killed     best {_num(e['fatalities']['best'])}, low {_num(e['fatalities']['low'])}, high {_num(e['fatalities']['high'])}",
-        f"  wounded    best {_num(e['wounded']['best'])}, low {_num(e['wounded']['low'])}, high {_num(e['wounded']['high'])}",
-        f"  responds   {', '.join(e['responds_to']) or '-'}",
-        f"  sources    {', '.join(e['sources'])}",
-        "  claims",
-    ]
-    for c in e["claims"]:
-        out.append(f"    {c['field']} = {c['value']}  by {c['by'] or 'the article'} ({c['source_kind']}, {c['status']}) in {c['article']}")
-        out.append(wrap(f'"{c["sentence"]}"'))
-    out.append("  evidence")
-    for ev in e["evidence"]:
-        out.append(f"    {ev['article']}")
-        out.append(wrap(f'"{ev["sentence"]}"'))
-    return "\n".join(out)
+        sources = ledger.sources(event)
+    click.echo(terminal.describe(event, sources))
 
 
 @cli.command()
@@ -302,25 +280,35 @@ def facts(db: str, article: Optional[str]) -> None:
 
 @cli.command(name="export")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(export.FORMATS), default="jsonl", show_default=True)
-@click.option("--all", "show_all", is_flag=True, help="Include background events.")
+@click.option("--format", "fmt", type=click.Choice(export.FORMATS), default="jsonl", show_default=True,
+              help="acled: ACLED's 31 columns as CSV; csv and parquet: strikelog's own fields, one column each.")
+@filter_options()
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default stdout).")
-def export_cmd(db: str, fmt: str, show_all: bool, output: Optional[Path]) -> None:
-    """Export the ledger as JSONL, JSON, CSV (ACLED column names) or GeoJSON.
+def export_cmd(db: str, fmt: str, filters, output: Optional[Path]) -> None:
+    """Export the matching events (all reported ones by default) as JSON Lines, JSON, CSV, ACLED's
+    columns, GeoJSON or Parquet. Streams: memory stays flat however large the ledger. docs/export.md
+    says how each ACLED column is derived.
 
-    Example:
+    Examples:
 
-        strikelog export --format csv -o ledger.csv
+        strikelog export --format acled -o ledger-acled.csv
+
+        strikelog export --format parquet --country IQ --since 2024-01-01 -o iraq.parquet
     """
+    binary = fmt in export.BINARY_FORMATS
+    _run(export.check_format, fmt)
     with _run(api.Ledger, db) as ledger:
-        rows = ledger.events(status=None if show_all else "reported")
-    if output:
-        tmp = output.with_name(output.name + ".part")
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            export.write(rows, fmt, handle)
-        tmp.replace(output)
-    else:
-        export.write(rows, fmt, sys.stdout)
+        if output:
+            tmp = output.with_name(output.name + ".part")
+            with open(tmp, "wb") if binary else open(tmp, "w", encoding="utf-8", newline="") as handle:
+                for chunk in ledger.export(filters, fmt):
+                    handle.write(chunk)
+            tmp.replace(output)
+        else:
+            stdout = sys.stdout.buffer if binary else sys.stdout
+            for chunk in ledger.export(filters, fmt):
+                stdout.write(chunk)
+            stdout.flush()
 
 
 @cli.command(name="merge")
@@ -357,57 +345,24 @@ def split_cmd(event_id: str, article: str, db: str) -> None:
 
 @cli.command()
 @db_option
-@click.option("--country", help="ISO 3166 alpha-2 code, e.g. IQ.")
-@click.option("--since", help="Earliest date, YYYY-MM-DD.")
-@click.option("--until", help="Latest date, YYYY-MM-DD.")
-@click.option("--actor", help="Part of an actor's name.")
+@filter_options(with_all=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def timeline(db: str, country, since, until, actor, fmt: str) -> None:
+def timeline(db: str, filters, fmt: str) -> None:
     """Events in date order with their escalation chains (attack -> strike -> counter-attack).
     A chain is shown whole when any of its events matches the filters.
 
     Example:
 
-        strikelog timeline --country IQ --since 2023-11-01
+        strikelog timeline --country IQ --since 2023-11-01 --type "Air/drone strike"
     """
     with _run(api.Ledger, db) as ledger:
-        chains = ledger.timeline(country=country, since=since, until=until, actor=actor)
+        chains = ledger.timeline(filters)
     if fmt == "json":
         click.echo(json.dumps(chains, ensure_ascii=False, indent=2))
     elif not chains:
         click.echo("no events match", err=True)
     else:
-        click.echo("\n".join(_chain_lines(chains)))
-
-
-def _chain_lines(chains: list[dict]) -> list[str]:
-    """Each chain as a tree: an event, then indented under it the events that answer it."""
-    lines: list[str] = []
-    for chain in chains:
-        by_id = {e["event_id"]: e for e in chain["events"]}
-        answers = {e["event_id"]: [l["from"] for l in chain["links"] if l["to"] == e["event_id"]] for e in chain["events"]}
-        roots = [e["event_id"] for e in chain["events"] if not any(l["from"] == e["event_id"] for l in chain["links"])]
-        shown: set[str] = set()
-
-        def walk(event_id: str, depth: int) -> None:
-            if event_id in shown:
-                return
-            shown.add(event_id)
-            lines.append(("  " * (depth - 1) + "└─ answered by " if depth else "") + _one_line(by_id[event_id]))
-            for later in sorted(answers[event_id], key=lambda i: (by_id[i]["date_start"] or "9999", i)):
-                walk(later, depth + 1)
-
-        for root in roots or [chain["events"][0]["event_id"]]:
-            walk(root, 0)
-    return lines
-
-
-def _one_line(e: dict) -> str:
-    loc = e["location"]
-    place = ", ".join(x for x in (loc["name"], loc["country"]) if x) or "place unknown"
-    killed = f", {e['fatalities']['best']} killed" if e["fatalities"]["best"] is not None else ""
-    return (f"{e['date_start'] or '????-??-??'}  {e['event_id']}  {e['sub_event_type']}: "
-            f"{e['actor1'] or 'unknown'} -> {e['actor2'] or 'unknown'} at {place}{killed}")
+        click.echo("\n".join(terminal.chain_lines(chains)))
 
 
 @cli.group(name="gazetteer")

@@ -32,6 +32,10 @@ class DataError(StrikelogError):
     """A curated data file (actors, weapons, places) is malformed."""
 
 
+class MissingExtra(StrikelogError):
+    """A feature whose optional dependencies are not installed (e.g. Parquet needs pyarrow)."""
+
+
 class LedgerError(StrikelogError):
     """The ledger database cannot be opened or does not hold what was asked for."""
 

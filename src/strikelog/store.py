@@ -676,6 +676,18 @@ class Store:
             "SELECT kind, text FROM sentences WHERE article_id = ? ORDER BY idx", (article_id,))
         return {**dict(row), "paragraphs": [{"kind": k, "text": t} for k, t in paragraphs]}
 
+    def articles_meta(self, article_ids: list[str]) -> dict[str, dict]:
+        """The metadata (id, title, published, url, outlet, ingested_at) of those of these articles that
+        are stored, by id; one query per 500 (an export asks for a chunk's sources at once)."""
+        out: dict[str, dict] = {}
+        ids = sorted(set(article_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            out.update((r["id"], dict(r)) for r in self.db.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE a.id IN ({marks})", chunk))
+        return out
+
     def article_events(self, article_id: str) -> list[dict]:
         """Summaries of the events that cite this article, oldest first."""
         ids = [r[0] for r in self.db.execute("SELECT event_id FROM event_sources WHERE article_id = ?", (article_id,))]

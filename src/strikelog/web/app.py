@@ -28,7 +28,7 @@ from .. import __version__, api
 from ..config import Settings
 from ..errors import ArticleNotFound, EventNotFound, LedgerError
 from ..store import Store, is_database_url
-from .exports import EXPORTS, export_chunks
+from .exports import EXPORTS, export_chunks, file_name
 from .params import (
     MAX_PAGE_SIZE, BadParameter, Filters, Page, PageSize, Sort, parse_sort, reject_unknown_parameters,
 )
@@ -151,13 +151,14 @@ def _api_router(db: Path, token: Optional[str], tiles: Optional[str], settings: 
                                 "next": str(request.url.include_query_params(page=page + 1)) if more else None},
                                "events", texts)
 
-    @router.get("/events.{fmt}", summary="Every matching event as CSV (ACLED columns), GeoJSON or JSONL, streamed")
-    async def export_events(fmt: Literal["csv", "geojson", "jsonl"], filters: Filters,
+    @router.get("/events.{fmt}", summary="Every matching event as CSV, ACLED's 31 columns (.acled, a CSV), GeoJSON, "
+                "JSONL or Parquet, streamed")
+    async def export_events(fmt: Literal["csv", "acled", "geojson", "jsonl", "parquet"], filters: Filters,
                             sort: Sort = "date") -> StreamingResponse:
         sort = parse_sort(sort)
         chunks = _in_one_thread(lambda: export_chunks(db, filters, sort, fmt))
         return StreamingResponse(chunks, media_type=EXPORTS[fmt], headers={
-            "Content-Disposition": f'attachment; filename="strikelog-events.{fmt}"'})
+            "Content-Disposition": f'attachment; filename="{file_name(fmt)}"'})
 
     @router.get("/events/{event_id}", summary="One event with its claims, evidence, articles and linked events")
     async def one_event(reader: Reader, event_id: str) -> JSONResponse:

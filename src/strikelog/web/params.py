@@ -2,98 +2,28 @@
 sentence naming the parameter, never a 500 further down."""
 from __future__ import annotations
 
-import math
-import re
-from datetime import date
 from typing import Annotated, Literal, Optional
 
 from fastapi import Depends, Query, Request
 
-from ..store import SORT_KEYS, EventFilters
+from .. import filters
+from ..filters import SORTS, STATUSES, BadFilter, parse_sort  # noqa: F401 (parse_sort, STATUSES: used by the app)
+from ..store import EventFilters
 
 MAX_PAGE = 1_000_000
 MAX_PAGE_SIZE = 1000
-MAX_TEXT = 200
-STATUSES = ("reported", "background", "all")
-SORTS = tuple(key for name in SORT_KEYS for key in (name, f"-{name}"))
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_COUNTRY = re.compile(r"[A-Za-z]{2}")
 
 
-class BadParameter(ValueError):
-    """A query parameter that cannot be used; the API answers 400 with this message."""
-
-    def __init__(self, parameter: str, message: str):
-        super().__init__(f"{parameter}: {message}")
-        self.parameter = parameter
-
-
-def parse_country(value: Optional[str]) -> Optional[str]:
-    if value is None:
-        return None
-    if not _COUNTRY.fullmatch(value):
-        raise BadParameter("country", f"expected an ISO 3166 alpha-2 code such as IQ, got {value!r}")
-    return value.upper()
-
-
-def parse_date(name: str, value: Optional[str]) -> Optional[str]:
-    if value is None:
-        return None
-    try:
-        if not _DATE.fullmatch(value):
-            raise ValueError
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise BadParameter(name, f"expected a date as YYYY-MM-DD, got {value!r}") from None
-
-
-def parse_bbox(value: Optional[str]) -> Optional[tuple[float, float, float, float]]:
-    """"west,south,east,north" in degrees; west > east crosses the antimeridian."""
-    if value is None:
-        return None
-    message = f"expected four numbers west,south,east,north in degrees, got {value!r}"
-    try:
-        west, south, east, north = (float(part) for part in value.split(","))
-    except ValueError:
-        raise BadParameter("bbox", message) from None
-    if not all(math.isfinite(x) for x in (west, south, east, north)):
-        raise BadParameter("bbox", message)
-    if not (-180 <= west <= 180 and -180 <= east <= 180):
-        raise BadParameter("bbox", "longitudes must lie between -180 and 180")
-    if not (-90 <= south <= north <= 90):
-        raise BadParameter("bbox", "latitudes must lie between -90 and 90 with south <= north")
-    return west, south, east, north
-
-
-def parse_text(name: str, value: Optional[str]) -> Optional[str]:
-    if value is None:
-        return None
-    if len(value) > MAX_TEXT:
-        raise BadParameter(name, f"at most {MAX_TEXT} characters")
-    if any(ch < " " for ch in value):
-        raise BadParameter(name, "control characters are not allowed")  # SQLite would cut the text at a NUL
-    return value.strip() or None
-
-
-def parse_search(value: Optional[str]) -> Optional[str]:
-    text = parse_text("q", value)
-    if text is not None and not re.search(r"\w", text):
-        raise BadParameter("q", "the text search needs at least one letter or digit")
-    return text
-
-
-def parse_sort(value: str) -> str:
-    if value not in SORTS:
-        raise BadParameter("sort", f"unknown sort key {value!r}; choose one of {', '.join(SORTS)}")
-    return value
+BadParameter = BadFilter  # the API answers it with 400 and the message
 
 
 async def event_filters(
-    country: Annotated[Optional[str], Query(description="ISO 3166 alpha-2 country code, e.g. IQ")] = None,
+    country: Annotated[Optional[str], Query(description="ISO 3166 alpha-2 country code, e.g. IQ (not a name)")] = None,
     admin1: Annotated[Optional[str], Query(description="First-level administrative division, exact name")] = None,
     since: Annotated[Optional[str], Query(description="Earliest date_start, YYYY-MM-DD")] = None,
     until: Annotated[Optional[str], Query(description="Latest date_start, YYYY-MM-DD")] = None,
-    type: Annotated[Optional[str], Query(description="ACLED event type or sub-event type")] = None,
+    type: Annotated[Optional[str], Query(description="ACLED event type or sub-event type, in any case; "
+                                                                   "an unknown type is refused")] = None,
     actor: Annotated[Optional[str], Query(description="Part of actor1's or actor2's name")] = None,
     q: Annotated[Optional[str], Query(description="Words that must all occur in the event's actors, place, "
                                                   "weapons, claimants or evidence sentences")] = None,
@@ -101,15 +31,10 @@ async def event_filters(
     status: Annotated[Literal["reported", "background", "all"],
                       Query(description="reported events (default), background ones, or all")] = "reported",
 ) -> EventFilters:
-    """The event filters shared by the list, timeline, facets and export endpoints (async: no thread hop)."""
-    since, until = parse_date("since", since), parse_date("until", until)
-    if since and until and since > until:
-        raise BadParameter("until", f"{until} is before since={since}")
-    return EventFilters(
-        country=parse_country(country), admin1=parse_text("admin1", admin1), since=since, until=until,
-        event_type=parse_text("type", type), actor=parse_text("actor", actor), text=parse_search(q),
-        bbox=parse_bbox(bbox), status=None if status == "all" else status,
-    )
+    """The event filters shared by the list, timeline, facets and export endpoints (async: no thread hop),
+    checked by the rules the CLI uses too (strikelog.filters)."""
+    return filters.event_filters(country=country, admin1=admin1, since=since, until=until, event_type=type,
+                                 actor=actor, text=q, bbox=bbox, status=status)
 
 
 Filters = Annotated[EventFilters, Depends(event_filters)]
@@ -128,4 +53,4 @@ async def reject_unknown_parameters(request: Request) -> None:
     for name in request.query_params:
         if name not in known:
             choices = ", ".join(sorted(known)) or "none"
-            raise BadParameter(name, f"unknown parameter; this endpoint takes: {choices}")
+            raise BadFilter(name, f"unknown parameter; this endpoint takes: {choices}")
