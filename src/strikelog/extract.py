@@ -1001,7 +1001,7 @@ def _named_in_apposition(sent: _Sentence, taken: set[int]) -> list[tuple[Any, st
 def _told_as_before(trigger: Any) -> bool:
     """ "Men look at the debris, following an attack ..., on October 2": an event named in an
     "after"/"following" phrase of another verb; that verb's day is not the event's."""
-    return any(a.dep_ == "prep" and a.lower_ in ("after", "following") for a in trigger.ancestors)
+    return any(a.dep_ in ("prep", "advcl", "acl") and a.lower_ in ("after", "following") for a in trigger.ancestors)
 
 
 def _armed_killing(mention: Mention) -> bool:
