@@ -313,6 +313,8 @@ class ArticleReader:
                         instruments.extend(g for g in c.children if g.dep_ == "pobj")
                 if agent is None and member.dep_ in ("conj", "xcomp", "advcl") and _pos_class(member.head) == "VERB":
                     agent = next((c for c in member.head.children if c.dep_ == "nsubj"), None)
+                if agent is None:
+                    agent = _accused(member)
             else:
                 for c in children:
                     if c.dep_ == "poss" and agent is None and c.ent_type_ not in ("DATE", "TIME"):
@@ -1002,6 +1004,17 @@ def _told_as_before(trigger: Any) -> bool:
     """ "Men look at the debris, following an attack ..., on October 2": an event named in an
     "after"/"following" phrase of another verb; that verb's day is not the event's."""
     return any(a.dep_ in ("prep", "advcl", "acl") and a.lower_ in ("after", "following") for a in trigger.ancestors)
+
+
+_ACCUSING_VERBS = {"accuse", "blame", "charge", "suspect", "condemn"}
+
+
+def _accused(verb: Any) -> Optional[Any]:
+    """ "HRW accused Malian troops of killing 300 civilians": the one accused does what the gerund says."""
+    prep = verb.head
+    if verb.dep_ != "pcomp" or prep.lower_ != "of" or prep.head.lemma_.lower() not in _ACCUSING_VERBS:
+        return None
+    return next((c for c in prep.head.children if c.dep_ == "dobj"), None)
 
 
 def _armed_killing(mention: Mention) -> bool:
