@@ -58,6 +58,7 @@ class Frame:
     answers: bool = False  # a report of it says it answers something ("in retaliation for ...")
     article_day: Optional[date] = None  # the day its article speaks from: bounds an undated report (`possible_days`)
     names: set = field(default_factory=set)  # proper names its sentences use (a site, a target, a person quoted)
+    tolls: set = field(default_factory=set)  # the death tolls its reports state (a figure two reports share is evidence)
 
 
 # ---- actor sides ------------------------------------------------------------------------------------
@@ -68,6 +69,8 @@ def actor_relation(a: Optional[str], b: Optional[str], lex: Lexicon) -> str:
     if a == b:
         return "same"
     if a in GENERIC_ACTORS or b in GENERIC_ACTORS:  # "gunmen", "militants": unknown, not another side
+        return "compatible"
+    if "Civilians" in (a, b):  # a strike on a group's district kills civilians: both reports are right
         return "compatible"
     if _part_of_name(a, b, lex) or _part_of_name(b, a, lex):
         return "same"
@@ -384,6 +387,7 @@ def _fold(target: Frame, source, lex: Lexicon) -> None:
         target.where = source.where
     target.weapons.extend(w for w in source.weapons if w not in target.weapons)
     target.names.update(source.names)
+    target.tolls.update(source.tolls if isinstance(source, Frame) else _tolls(source))
 
 
 def _take_in(target: Frame, source: Frame, lex: Lexicon) -> None:
@@ -724,8 +728,18 @@ _NAMES_ANCHOR = 3  # proper names two reports must share to be tied by names alo
 
 
 def _shared_specifics(a: Frame, b: Frame) -> float:
-    """Proper names both reports use (the site hit, the official quoted): each one is evidence."""
-    return min(2.0, 0.75 * len(a.names & b.names))
+    """Proper names both reports use (the site hit, the official quoted), and a death toll both
+    state: each one is evidence."""
+    return min(2.0, 0.75 * len(a.names & b.names)) + (1.0 if _shared_toll(a, b) else 0.0)
+
+
+def _shared_toll(a: Frame, b: Frame) -> bool:
+    """Both reports give the same death toll, and one large enough not to be a coincidence (two or more)."""
+    return any(n >= 2 for n in a.tolls & b.tolls)
+
+
+def _tolls(m: Mention) -> set[int]:
+    return {n for n in (m.fatalities.best, m.fatalities.low, m.fatalities.high) if n}
 
 
 def _same_area(a: Location, b: Location) -> float:
@@ -749,6 +763,8 @@ def _anchored_together(a: Frame, b: Frame, lex: Lexicon) -> bool:
                     or _same_day(a.when, b.when))
     if _same_day(a.when, b.when):
         return True
+    if _shared_toll(a, b) and a.where.country and a.where.country == b.where.country:
+        return True  # "14 killed" in Yemen by both: the same strike, however each names the place
     return bool((set(a.weapons) & set(b.weapons)) - _GENERIC_WEAPONS)
 
 

@@ -817,7 +817,7 @@ def frame_from(d: dict) -> Frame:
         solid=d["solid"], operation=d.get("operation", False), named_places=set(d.get("named_places", [])),
         responds_to=list(d.get("responds_to", [])), answers=d.get("answers", False),
         article_day=date.fromisoformat(d["article_day"]) if d.get("article_day") else None,
-        names=set(d.get("names", [])),
+        names=set(d.get("names", [])), tolls=set(d.get("tolls", [])),
     )
 
 
