@@ -717,6 +717,11 @@ class Store:
             "GROUP BY date_start, event_type ORDER BY date_start, event_type", params)
         return [{"date": d, "event_type": t, "count": n} for d, t, n in rows]
 
+    def count_undated(self, filters: EventFilters) -> int:
+        """How many of the events matching `filters` have no date (the timeline leaves them out)."""
+        where, params = self._where(filters, "date_start IS NULL")
+        return self.db.execute(f"SELECT COUNT(*) FROM events {where}", params).fetchone()[0]
+
     def facets(self, filters: EventFilters) -> dict[str, list[dict]]:
         """The values of country, event type and sub-event type among matching events, with counts."""
         where, params = self._where(filters)
@@ -893,14 +898,15 @@ class EventFilters:
     actor: part of actor1's or actor2's name. text: words that must all occur in the event's actors,
     place, types, weapons, claimants or evidence sentences. bbox: (west, south, east, north) in degrees;
     west > east crosses the antimeridian. status: "reported" or "background".
+    country, admin1, event_type and actor also take a tuple of values: an event matches any of them.
     """
 
-    country: Optional[str] = None
-    admin1: Optional[str] = None
+    country: Optional[str | tuple[str, ...]] = None
+    admin1: Optional[str | tuple[str, ...]] = None
     since: Optional[str] = None
     until: Optional[str] = None
-    event_type: Optional[str] = None
-    actor: Optional[str] = None
+    event_type: Optional[str | tuple[str, ...]] = None
+    actor: Optional[str | tuple[str, ...]] = None
     text: Optional[str] = None
     bbox: Optional[tuple[float, float, float, float]] = None
     status: Optional[str] = None
@@ -915,19 +921,24 @@ def _event_where(f: EventFilters, *extra: str, postgresql: bool = False) -> tupl
         clauses.append(clause)
         params.extend(values)
 
+    def add_any(clause: str, values: Any, per_value: Callable[[str], tuple] = lambda v: (v,)) -> None:
+        """`clause` for each value, OR-ed: a filter given several values matches any of them."""
+        values = (values,) if isinstance(values, str) else tuple(values)
+        add("(" + " OR ".join([clause] * len(values)) + ")", *(x for v in values for x in per_value(v)))
+
     if f.country:
-        add("country = ?", f.country.upper())
+        add_any("country = ?", f.country, lambda v: (v.upper(),))
     if f.admin1:
-        add("lower(admin1) = lower(?)" if postgresql else "admin1 = ? COLLATE NOCASE", f.admin1)
+        add_any("lower(admin1) = lower(?)" if postgresql else "admin1 = ? COLLATE NOCASE", f.admin1)
     if f.since:
         add("date_start >= ?", f.since)
     if f.until:
         add("date_start <= ?", f.until)
     if f.event_type:
-        add("(event_type = ? OR sub_event_type = ?)", f.event_type, f.event_type)
+        add_any("event_type = ? OR sub_event_type = ?", f.event_type, lambda v: (v, v))
     if f.actor:
-        pattern = f"%{_like_escaped(f.actor)}%"
-        add("(actor1 LIKE ? ESCAPE '\\' OR actor2 LIKE ? ESCAPE '\\')", pattern, pattern)
+        add_any("actor1 LIKE ? ESCAPE '\\' OR actor2 LIKE ? ESCAPE '\\'", f.actor,
+                lambda v: (f"%{_like_escaped(v)}%",) * 2)
     if f.status:
         add("status = ?", f.status)
     if f.bbox:

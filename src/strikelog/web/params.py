@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
-from typing import Annotated, Literal, Optional
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, Optional
 
 from fastapi import Depends, Query, Request
 
 from ..store import SORT_KEYS, EventFilters
+from . import vocabulary
 
 MAX_PAGE = 1_000_000
 MAX_PAGE_SIZE = 1000
@@ -88,13 +90,45 @@ def parse_sort(value: str) -> str:
     return value
 
 
+# ---- repeated values, event types, actor aliases -----------------------------------------------------
+Many = Optional[list[str]]  # a parameter that may be given more than once: an event matches any value
+
+
+def parse_many(values: Many, parse: Callable[[str], Any]) -> Optional[tuple[str, ...]]:
+    """Each value parsed (a parser may give one value or a tuple of them); None when none is left."""
+    out: list[str] = []
+    for value in values or ():
+        parsed = parse(value)
+        out.extend(parsed if isinstance(parsed, tuple) else [parsed] if parsed is not None else [])
+    return tuple(dict.fromkeys(out)) or None
+
+
+def parse_type(value: str) -> str:
+    """An ACLED event type or sub-event type, spelt as ACLED spells it; anything else is refused."""
+    text = parse_text("type", value)
+    known = text and vocabulary.spelled_as(text)
+    if known == text:
+        return text
+    if known:
+        raise BadParameter("type", f"unknown type {text!r}; did you mean {known!r}? (types are matched as spelt)")
+    raise BadParameter("type", f"unknown type {value!r}; give an ACLED event type (e.g. 'Battles') or sub-event"
+                               " type (e.g. 'Air/drone strike'); GET /api/v1/facets lists those in the ledger")
+
+
+def parse_actor(value: str) -> Optional[tuple[str, ...]]:
+    """The text itself (part of a name) and the dictionary's names of the actors it names through an alias."""
+    text = parse_text("actor", value)
+    return None if text is None else (text, *vocabulary.actor_names(text))
+
+
 async def event_filters(
-    country: Annotated[Optional[str], Query(description="ISO 3166 alpha-2 country code, e.g. IQ")] = None,
-    admin1: Annotated[Optional[str], Query(description="First-level administrative division, exact name")] = None,
+    country: Annotated[Many, Query(description="ISO 3166 alpha-2 country code, e.g. IQ; repeat for several")] = None,
+    admin1: Annotated[Many, Query(description="First-level administrative division, exact name; repeatable")] = None,
     since: Annotated[Optional[str], Query(description="Earliest date_start, YYYY-MM-DD")] = None,
     until: Annotated[Optional[str], Query(description="Latest date_start, YYYY-MM-DD")] = None,
-    type: Annotated[Optional[str], Query(description="ACLED event type or sub-event type")] = None,
-    actor: Annotated[Optional[str], Query(description="Part of actor1's or actor2's name")] = None,
+    type: Annotated[Many, Query(description="ACLED event type or sub-event type, as ACLED spells it; repeatable")] = None,
+    actor: Annotated[Many, Query(description="Part of actor1's or actor2's name, or of a name or alias in the actor "
+                                             "dictionary; repeatable")] = None,
     q: Annotated[Optional[str], Query(description="Words that must all occur in the event's actors, place, "
                                                   "weapons, claimants or evidence sentences")] = None,
     bbox: Annotated[Optional[str], Query(description="west,south,east,north in degrees")] = None,
@@ -106,8 +140,9 @@ async def event_filters(
     if since and until and since > until:
         raise BadParameter("until", f"{until} is before since={since}")
     return EventFilters(
-        country=parse_country(country), admin1=parse_text("admin1", admin1), since=since, until=until,
-        event_type=parse_text("type", type), actor=parse_text("actor", actor), text=parse_search(q),
+        country=parse_many(country, parse_country), admin1=parse_many(admin1, lambda v: parse_text("admin1", v)),
+        since=since, until=until, event_type=parse_many(type, parse_type), actor=parse_many(actor, parse_actor),
+        text=parse_search(q),
         bbox=parse_bbox(bbox), status=None if status == "all" else status,
     )
 
