@@ -278,6 +278,10 @@ BAD = [
     ("/api/v1/events.csv?country=123", "country"),
     ("/api/v1/events.geojson?sort=nope", "sort"),
     ("/api/v1/articles?page_size=5000", "page_size"),
+    ("/api/v1/events?type=%25", "type"),
+    ("/api/v1/events?type=Nonsense", "type"),
+    ("/api/v1/events?country=IQ&country=Syria", "country"),
+    ("/api/v1/timeline?type=Battles&type=Nonsense", "type"),
 ]
 
 
@@ -477,3 +481,93 @@ def test_the_body_limit_is_a_setting(web_ledger, tmp_path):
     assert too_big.status_code == 413 and "larger than 1,000 bytes" in too_big.json()["error"]
     assert small.post("/api/v1/articles", content=b"{}", headers=auth).status_code == 422  # under it: read
     assert Settings().max_body_bytes == 20_000_000
+
+
+# ---- issue 19: typed answers, multi-value filters, types as ACLED spells them, actor aliases, prev links ----
+def test_openapi_types_every_answer_and_documents_400_and_the_bearer_scheme(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            ok = operation["responses"]["200"]["content"]
+            assert ok and all(media["schema"] for media in ok.values()), f"{method} {path}: empty 200 schema"
+            if method == "get":
+                assert "422" not in operation["responses"], f"{method} {path} documents 422"
+                error = operation["responses"]["400"]["content"]["application/json"]["schema"]
+                assert error == {"$ref": "#/components/schemas/ErrorBody"}
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    assert spec["components"]["securitySchemes"]["token"] == {**spec["components"]["securitySchemes"]["token"],
+                                                              "type": "http", "scheme": "bearer"}
+    post = spec["paths"]["/api/v1/articles"]["post"]
+    assert post["security"] == [{"token": []}] and {"401", "403", "413", "422"} <= set(post["responses"])
+    assert not any(p["in"] == "header" for p in post.get("parameters", []))
+    events = spec["paths"]["/api/v1/events"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert events == {"$ref": "#/components/schemas/EventPage"}
+
+
+def test_every_answer_matches_its_model(client, everything):
+    from strikelog.web import models
+
+    strike, _ = chain_pair(everything)
+    for url, model in [
+        ("/api/v1/meta", models.Meta), ("/api/v1/events?status=all", models.EventPage),
+        ("/api/v1/events?detail=full&page_size=3", models.EventPage), ("/api/v1/timeline", models.Timeline),
+        (f"/api/v1/events/{strike['event_id']}", models.EventDetail), ("/api/v1/facets", models.Facets),
+        ("/api/v1/articles", models.ArticlePage), ("/api/v1/articles/w01_qaim_asad_retaliation", models.ArticleDetail),
+        ("/api/v1/feeds", models.Feeds), ("/api/v1/events?type=Nonsense", models.ErrorBody),
+    ]:
+        model.model_validate(client.get(url).json(), strict=False)
+    full = models.EventPage.model_validate(client.get("/api/v1/events?detail=full&page_size=3").json())
+    assert all(isinstance(e, models.Event) for e in full.events)
+
+
+def test_a_type_matches_in_any_case_and_an_unknown_one_is_refused(client):
+    lower = client.get("/api/v1/events", params={"type": "air/drone strike", "status": "all"}).json()
+    exact = client.get("/api/v1/events", params={"type": "Air/drone strike", "status": "all"}).json()
+    assert lower["total"] == exact["total"] > 0
+    unknown = client.get("/api/v1/facets", params={"type": "Nonsense"})
+    assert unknown.status_code == 400 and "ACLED event type" in unknown.json()["error"]
+    assert client.get("/api/v1/events", params={"type": "Protests"}).json()["total"] == 0  # ACLED's, none here
+
+
+def test_a_repeated_filter_matches_any_of_its_values(client, everything):
+    def expected(*countries):
+        return {e["event_id"] for e in everything if e["location"]["country"] in countries and e["status"] == "reported"}
+
+    both = client.get("/api/v1/events?country=IQ&country=so&page_size=1000").json()
+    assert expected("IQ") and expected("SO") and set(ids(both["events"])) == expected("IQ", "SO")
+    types = client.get("/api/v1/events?type=Air/drone+strike&type=Armed+clash&status=all&page_size=1000").json()
+    assert {e["sub_event_type"] for e in types["events"]} == {
+        e["sub_event_type"] for e in everything if e["sub_event_type"] in ("Air/drone strike", "Armed clash")}
+    days = client.get("/api/v1/timeline?country=IQ&country=SO").json()
+    assert sum(d["count"] for d in days["days"]) + days["undated"] == len(expected("IQ", "SO"))
+
+
+def test_actor_matches_through_the_dictionarys_aliases(client, everything):
+    kataib = {e["event_id"] for e in everything if "Kata'ib Hezbollah" in (e["actor1"], e["actor2"])
+              and e["status"] == "reported"}
+    assert kataib
+    for spelling in ("Kataib", "kataib hezbollah", "Hezbollah Brigades", "Kata'ib"):
+        found = set(ids(get_events(client, actor=spelling)["events"]))
+        assert kataib <= found, spelling
+    assert get_events(client, actor="Hezbollah Brigades")["total"] == len(kataib)
+
+
+def test_paging_walks_back_through_prev_links(client):
+    whole = ids(get_events(client, status="all")["events"])
+    last = -(-len(whole) // 4)
+    body = client.get(f"/api/v1/events?status=all&page_size=4&page={last}").json()
+    assert body["next"] is None and (body["prev"] is not None) == (last > 1)
+    pages = []
+    while True:
+        pages = ids(body["events"]) + pages
+        if not body["prev"]:
+            break
+        body = client.get(body["prev"]).json()
+    assert pages == whole and body["page"] == 1
+    beyond = client.get("/api/v1/events", params={"page": 100, "page_size": 4, "status": "all"}).json()
+    assert beyond["prev"].endswith(f"page={last}") or f"page={last}&" in beyond["prev"]
+
+
+def test_the_timeline_counts_the_undated_events(client, everything):
+    body = client.get("/api/v1/timeline", params={"status": "all"}).json()
+    assert body["undated"] == sum(e["date_start"] is None for e in everything) > 0

@@ -14,10 +14,12 @@ import math
 import re
 from datetime import date
 from functools import lru_cache
-from typing import Optional
+from collections.abc import Callable, Sequence
+from typing import Any, Optional, Union
 
 from .resources import data_text
 from .store import SORT_KEYS, EventFilters
+from .vocabulary import actor_names
 
 MAX_TEXT = 200
 STATUSES = ("reported", "background", "all")
@@ -150,15 +152,33 @@ def parse_status(value: Optional[str]) -> Optional[str]:
     return None if value == "all" else value
 
 
+Values = Union[None, str, Sequence[str]]  # one value, or several (an event matches any of them)
+
+
 def event_filters(
-    country: Optional[str] = None, admin1: Optional[str] = None, since: Optional[str] = None,
-    until: Optional[str] = None, event_type: Optional[str] = None, actor: Optional[str] = None,
+    country: Values = None, admin1: Values = None, since: Optional[str] = None,
+    until: Optional[str] = None, event_type: Values = None, actor: Values = None,
     text: Optional[str] = None, bbox: Optional[str] = None, status: Optional[str] = "reported",
 ) -> EventFilters:
     """The filters as given by a user (strings), checked and normalised; raises BadFilter."""
     since, until = parse_range(since, until)
     return EventFilters(
-        country=parse_country(country), admin1=parse_text("admin1", admin1), since=since, until=until,
-        event_type=parse_type(event_type), actor=parse_text("actor", actor), text=parse_search(text),
-        bbox=parse_bbox(bbox), status=parse_status(status),
+        country=parse_many(country, parse_country), admin1=parse_many(admin1, lambda v: parse_text("admin1", v)),
+        since=since, until=until, event_type=parse_many(event_type, parse_type), actor=parse_many(actor, parse_actor),
+        text=parse_search(text), bbox=parse_bbox(bbox), status=parse_status(status),
     )
+
+
+def parse_many(values: Values, parse: Callable[[str], Any]) -> Optional[tuple[str, ...]]:
+    """Each value parsed (a parser may give one value or a tuple of them); None when none is left."""
+    out: list[str] = []
+    for value in [values] if isinstance(values, str) else values or ():
+        parsed = parse(value)
+        out.extend(parsed if isinstance(parsed, tuple) else [parsed] if parsed is not None else [])
+    return tuple(dict.fromkeys(out)) or None
+
+
+def parse_actor(value: Optional[str]) -> Optional[tuple[str, ...]]:
+    """The text itself (part of a name) and the dictionary's names of the actors it names through an alias."""
+    text = parse_text("actor", value)
+    return None if text is None else (text, *actor_names(text))

@@ -23,9 +23,10 @@ from contextlib import contextmanager
 from typing import Any, Iterable, Sequence
 
 from .errors import LedgerError
-from .store import BUSY_TIMEOUT, EventFilters, Store, _event_where
+from .store import BUSY_TIMEOUT, FLAT_COLUMNS, EventFilters, Store, _event_where
 
 _WRITE_LOCK = 0x5354524B  # "STRK": the advisory lock every writer of a ledger takes
+SOURCE_ARTICLE_KEY = "event_sources_article_id_fkey"
 
 
 def _tables():
@@ -83,7 +84,16 @@ def _tables():
     Table("event_sources", md, txt("event_id", nullable=False), txt("article_id", nullable=False),
           PrimaryKeyConstraint("event_id", "article_id"),
           ForeignKeyConstraint(["event_id"], ["events.event_id"], ondelete="CASCADE"),
+          ForeignKeyConstraint(["article_id"], ["articles.id"], ondelete="CASCADE", name=SOURCE_ARTICLE_KEY),
           Index("event_sources_article", "article_id"))
+    flat_types = {"latitude": Float, "longitude": Float, "n_sources": Integer, "geo_precision": Integer,
+                  **{name: Integer for name in FLAT_COLUMNS if name.startswith(("fatalities", "wounded"))}}
+    Table("events_flat", md, Column("id", Integer, primary_key=True, autoincrement=True),
+          txt("event_id", nullable=False, unique=True),
+          *(Column(name, flat_types[name]) if name in flat_types else txt(name, nullable=name != "status")
+            for name in FLAT_COLUMNS[1:]),
+          ForeignKeyConstraint(["event_id"], ["events.event_id"], ondelete="CASCADE"),
+          Index("events_flat_date", "event_date"))
     Table("feeds", md, txt("url", primary_key=True), txt("title"), txt("added_at", nullable=False), txt("etag"),
           txt("last_modified"), txt("last_poll"), txt("last_ok"), txt("last_new"),
           *(Column(name, Integer, nullable=False, server_default="0")
@@ -193,10 +203,30 @@ class PgStore(Store):
             with self.connection.begin():
                 self.connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK})")
                 _tables().create_all(self.connection)
+                self._upgrade()
         except SQLAlchemyError as err:
             raise LedgerError(f"{self.path}: cannot open the ledger database ({err.__class__.__name__}: "
                               f"{str(err).splitlines()[0]})") from None
         self.db = _Connection(self.connection)
+
+    def _upgrade(self) -> None:
+        """A ledger created before events_flat and the event_sources -> articles key gains them (create_all
+        adds missing tables, not missing constraints); the flat rows are filled from the events."""
+        sql = self.connection.exec_driver_sql
+        has_key = sql("SELECT 1 FROM pg_constraint WHERE conname = %(name)s", {"name": SOURCE_ARTICLE_KEY}).first()
+        if not has_key:
+            sql("DELETE FROM event_sources s WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = s.article_id)")
+            sql(f"ALTER TABLE event_sources ADD CONSTRAINT {SOURCE_ARTICLE_KEY} FOREIGN KEY (article_id)"
+                " REFERENCES articles(id) ON DELETE CASCADE")
+        missing = sql("SELECT 1 FROM events e WHERE NOT EXISTS (SELECT 1 FROM events_flat f WHERE f.event_id = e.event_id)"
+                      " LIMIT 1").first()
+        if missing:
+            self.db = _Connection(self.connection)
+            self._depth = 1  # inside the opening transaction: _fill_flat_events joins it
+            try:
+                self._fill_flat_events()
+            finally:
+                self._depth = 0
 
     @contextmanager
     def _write_lock(self) -> Iterator[None]:

@@ -78,7 +78,8 @@ CREATE TABLE IF NOT EXISTS events (
     lat REAL, lon REAL
 );
 CREATE TABLE IF NOT EXISTS event_sources (
-    event_id TEXT NOT NULL REFERENCES events(event_id) ON DELETE CASCADE, article_id TEXT NOT NULL,
+    event_id TEXT NOT NULL REFERENCES events(event_id) ON DELETE CASCADE,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     PRIMARY KEY (event_id, article_id)
 );
 CREATE TABLE IF NOT EXISTS feeds (
@@ -105,7 +106,8 @@ CREATE INDEX IF NOT EXISTS event_links_target ON event_links(target_id);
 CREATE INDEX IF NOT EXISTS decisions_a ON decisions(a_article);
 CREATE INDEX IF NOT EXISTS decisions_b ON decisions(b_article);
 """
-SCHEMA_VERSION = 3  # 3: feeds, feed_items and seen_urls (created on open; older ledgers simply gain them)
+SCHEMA_VERSION = 4  # 3: feeds, feed_items and seen_urls (created on open; older ledgers simply gain them);
+# 4: events_flat and its FTS index, event_sources.article_id a foreign key (filled and rebuilt on open)
 BUSY_TIMEOUT = 300.0  # seconds a writer waits for another process's write transaction to finish
 DECISION_SIMILARITY = 80.0  # rapidfuzz ratio for following a decision's sentence through an edit
 
@@ -119,6 +121,40 @@ CREATE INDEX IF NOT EXISTS events_timeline ON events(date_start, event_type, sta
 CREATE INDEX IF NOT EXISTS events_types ON events(sub_event_type, event_type, status);
 CREATE VIRTUAL TABLE IF NOT EXISTS events_search USING fts5(event_id UNINDEXED, body, tokenize='unicode61 remove_diacritics 2');
 """
+
+# The events flat, one typed column a field (ACLED's names where it has one), for tools that read plain
+# tables (Datasette: docs/datasette.md). Kept in step with `events` (written with it, deleted by its
+# cascade); its full-text index is an external-content FTS5 table named and declared as Datasette expects.
+FLAT_COLUMNS = (
+    "event_id", "status", "event_date", "date_end", "date_precision", "event_type", "sub_event_type", "actor1",
+    "actor2", "country", "admin1", "location", "latitude", "longitude", "geo_precision", "fatalities",
+    "fatalities_low", "fatalities_high", "wounded", "wounded_low", "wounded_high", "weapons", "n_sources",
+    "sources", "responds_to", "claimed_by", "evidence",
+)
+FLAT_SEARCHED = ("event_type", "sub_event_type", "actor1", "actor2", "location", "admin1", "country", "weapons",
+                 "claimed_by", "evidence")
+FLAT_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS events_flat (
+    id INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL UNIQUE REFERENCES events(event_id) ON DELETE CASCADE,
+    status TEXT NOT NULL, event_date TEXT, date_end TEXT, date_precision TEXT, event_type TEXT, sub_event_type TEXT,
+    actor1 TEXT, actor2 TEXT, country TEXT, admin1 TEXT, location TEXT, latitude REAL, longitude REAL,
+    geo_precision INTEGER, fatalities INTEGER, fatalities_low INTEGER, fatalities_high INTEGER, wounded INTEGER,
+    wounded_low INTEGER, wounded_high INTEGER, weapons TEXT, n_sources INTEGER NOT NULL, sources TEXT,
+    responds_to TEXT, claimed_by TEXT, evidence TEXT
+)""",
+    "CREATE INDEX IF NOT EXISTS events_flat_date ON events_flat(event_date)",
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS events_flat_fts USING fts5({", ".join(FLAT_SEARCHED)}, content="events_flat",
+    content_rowid="id", tokenize='unicode61 remove_diacritics 2')""",
+    f"""CREATE TRIGGER IF NOT EXISTS events_flat_ai AFTER INSERT ON events_flat BEGIN
+    INSERT INTO events_flat_fts (rowid, {", ".join(FLAT_SEARCHED)}) VALUES (new.id, {", ".join("new." + c for c in FLAT_SEARCHED)});
+END""",
+    f"""CREATE TRIGGER IF NOT EXISTS events_flat_ad AFTER DELETE ON events_flat BEGIN
+    INSERT INTO events_flat_fts (events_flat_fts, rowid, {", ".join(FLAT_SEARCHED)})
+    VALUES ('delete', old.id, {", ".join("old." + c for c in FLAT_SEARCHED)});
+END""",
+]
+_INSERT_FLAT = f"INSERT INTO events_flat ({', '.join(FLAT_COLUMNS)}) VALUES ({', '.join('?' * len(FLAT_COLUMNS))})"
 
 # An event's summary: the contract object without its claims and evidence (as in GeoJSON properties).
 _SUMMARY = "json_remove(data, '$.claims', '$.evidence')"
@@ -181,11 +217,40 @@ class Store:
 
     def _set_up(self) -> None:
         migrated = self._migrate()
+        self._link_sources_to_articles()
         _run_script(self.db, SCHEMA)
         if migrated:
             self._reindex()
         self._add_search_columns()
+        self._add_flat_events()
         self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _link_sources_to_articles(self) -> None:
+        """A ledger written before event_sources.article_id was a foreign key gets the table rebuilt with
+        it (SQLite cannot add one in place); rows naming an article that is not stored are left out."""
+        found = self.db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'event_sources'").fetchone()
+        if found is None or "REFERENCES articles" in found[0]:
+            return
+        with self.transaction():
+            self.db.execute("ALTER TABLE event_sources RENAME TO event_sources_old")
+            self.db.execute("DROP INDEX IF EXISTS event_sources_article")
+            _run_script(self.db, SCHEMA)
+            self.db.execute("INSERT INTO event_sources SELECT s.event_id, s.article_id FROM event_sources_old s"
+                            " JOIN articles a ON a.id = s.article_id WHERE s.event_id IN (SELECT event_id FROM events)")
+            self.db.execute("DROP TABLE event_sources_old")
+
+    def _add_flat_events(self) -> None:
+        """Create events_flat and its search index; a ledger written before they existed gets them filled."""
+        for statement in FLAT_SCHEMA:
+            self.db.execute(statement)
+        self._fill_flat_events()
+
+    def _fill_flat_events(self) -> None:
+        """Flat rows for the events that have none (all of them in a ledger that had no events_flat)."""
+        with self.transaction():
+            for (data,) in self.db.execute("SELECT data FROM events WHERE event_id NOT IN"
+                                           " (SELECT event_id FROM events_flat) ORDER BY event_id").fetchall():
+                self.db.execute(_INSERT_FLAT, flat_row(json.loads(data)))
 
     def _migrate(self) -> bool:
         """A version-1 ledger (events recomputed wholesale) gains the frame index; its events are
@@ -399,8 +464,12 @@ class Store:
              obj["date_end"], loc["country"], loc["admin1"], obj["actor1"], obj["actor2"],
              obj["fatalities"]["best"], json.dumps(obj), loc["lat"], loc["lon"]),
         )
+        self.db.execute(_INSERT_FLAT, flat_row(obj))
         self._index_event(obj)
-        self.db.executemany("INSERT INTO event_sources VALUES (?, ?)", [(obj["event_id"], a) for a in obj["sources"]])
+        # only stored articles: event_sources.article_id is a foreign key (events made by hand, in tests and
+        # benchmarks, may cite articles that were never saved; their contract object still lists them)
+        self.db.executemany("INSERT INTO event_sources SELECT ?, id FROM articles WHERE id = ?",
+                            [(obj["event_id"], a) for a in obj["sources"]])
 
     def count_events(self) -> int:
         return self.db.execute("SELECT count(*) FROM events").fetchone()[0]
@@ -648,6 +717,11 @@ class Store:
             "GROUP BY date_start, event_type ORDER BY date_start, event_type", params)
         return [{"date": d, "event_type": t, "count": n} for d, t, n in rows]
 
+    def count_undated(self, filters: EventFilters) -> int:
+        """How many of the events matching `filters` have no date (the timeline leaves them out)."""
+        where, params = self._where(filters, "date_start IS NULL")
+        return self.db.execute(f"SELECT COUNT(*) FROM events {where}", params).fetchone()[0]
+
     def facets(self, filters: EventFilters) -> dict[str, list[dict]]:
         """The values of country, event type and sub-event type among matching events, with counts."""
         where, params = self._where(filters)
@@ -836,14 +910,15 @@ class EventFilters:
     actor: part of actor1's or actor2's name. text: words that must all occur in the event's actors,
     place, types, weapons, claimants or evidence sentences. bbox: (west, south, east, north) in degrees;
     west > east crosses the antimeridian. status: "reported" or "background".
+    country, admin1, event_type and actor also take a tuple of values: an event matches any of them.
     """
 
-    country: Optional[str] = None
-    admin1: Optional[str] = None
+    country: Optional[str | tuple[str, ...]] = None
+    admin1: Optional[str | tuple[str, ...]] = None
     since: Optional[str] = None
     until: Optional[str] = None
-    event_type: Optional[str] = None
-    actor: Optional[str] = None
+    event_type: Optional[str | tuple[str, ...]] = None
+    actor: Optional[str | tuple[str, ...]] = None
     text: Optional[str] = None
     bbox: Optional[tuple[float, float, float, float]] = None
     status: Optional[str] = None
@@ -858,19 +933,24 @@ def _event_where(f: EventFilters, *extra: str, postgresql: bool = False) -> tupl
         clauses.append(clause)
         params.extend(values)
 
+    def add_any(clause: str, values: Any, per_value: Callable[[str], tuple] = lambda v: (v,)) -> None:
+        """`clause` for each value, OR-ed: a filter given several values matches any of them."""
+        values = (values,) if isinstance(values, str) else tuple(values)
+        add("(" + " OR ".join([clause] * len(values)) + ")", *(x for v in values for x in per_value(v)))
+
     if f.country:
-        add("country = ?", f.country.upper())
+        add_any("country = ?", f.country, lambda v: (v.upper(),))
     if f.admin1:
-        add("lower(admin1) = lower(?)" if postgresql else "admin1 = ? COLLATE NOCASE", f.admin1)
+        add_any("lower(admin1) = lower(?)" if postgresql else "admin1 = ? COLLATE NOCASE", f.admin1)
     if f.since:
         add("date_start >= ?", f.since)
     if f.until:
         add("date_start <= ?", f.until)
     if f.event_type:
-        add("(event_type = ? OR sub_event_type = ?)", f.event_type, f.event_type)
+        add_any("event_type = ? OR sub_event_type = ?", f.event_type, lambda v: (v, v))
     if f.actor:
-        pattern = f"%{_like_escaped(f.actor)}%"
-        add("(actor1 LIKE ? ESCAPE '\\' OR actor2 LIKE ? ESCAPE '\\')", pattern, pattern)
+        add_any("actor1 LIKE ? ESCAPE '\\' OR actor2 LIKE ? ESCAPE '\\'", f.actor,
+                lambda v: (f"%{_like_escaped(v)}%",) * 2)
     if f.status:
         add("status = ?", f.status)
     if f.bbox:
@@ -929,6 +1009,21 @@ def search_text(obj: dict) -> str:
              loc["country"], *obj["weapons"], *(c["by"] for c in obj["claims"]),
              *(e["sentence"] for e in obj["evidence"])]
     return "\n".join(p for p in parts if p)
+
+
+def flat_row(obj: dict) -> tuple:
+    """A contract object as the values of FLAT_COLUMNS: one typed value a field; lists as JSON arrays (which
+    Datasette can facet by), the claimants and evidence sentences as lines of text."""
+    loc, killed, hurt = obj["location"], obj["fatalities"], obj["wounded"]
+    claimants = dict.fromkeys(c["by"] for c in obj["claims"] if c["by"])
+    return (
+        obj["event_id"], obj["status"], obj["date_start"], obj["date_end"], obj["date_precision"], obj["event_type"],
+        obj["sub_event_type"], obj["actor1"], obj["actor2"], loc["country"], loc["admin1"], loc["name"], loc["lat"],
+        loc["lon"], loc["geo_precision"], killed["best"], killed["low"], killed["high"], hurt["best"], hurt["low"],
+        hurt["high"], json.dumps(obj["weapons"], ensure_ascii=False), len(obj["sources"]),
+        json.dumps(obj["sources"], ensure_ascii=False), json.dumps(obj["responds_to"]), "\n".join(claimants) or None,
+        "\n".join(e["sentence"] for e in obj["evidence"]) or None,
+    )
 
 
 def _chronological(obj: dict) -> tuple:

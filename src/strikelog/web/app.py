@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, TypeVar, Union
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Body, Depends, FastAPI, Request
+from fastapi import APIRouter, Body, Depends, FastAPI, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.security import HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -28,6 +29,7 @@ from .. import __version__, api
 from ..config import Settings
 from ..errors import ArticleNotFound, EventNotFound, LedgerError
 from ..store import Store, is_database_url
+from . import models
 from .exports import EXPORTS, export_chunks, file_name
 from .params import (
     MAX_PAGE_SIZE, BadParameter, Filters, Page, PageSize, Sort, parse_sort, reject_unknown_parameters,
@@ -121,6 +123,7 @@ def create_app(db: Union[str, Path], token: Optional[str] = None, tiles: Optiona
                        allowed_hosts=settings.allowed_hosts)
     _add_error_handlers(app)
     app.include_router(_api_router(db, token, tiles, settings))
+    _document_errors(app)
     _add_page(app, tiles)
     return app
 
@@ -133,26 +136,43 @@ async def _reader(request: Request) -> LedgerReader:
 Reader = Annotated[LedgerReader, Depends(_reader)]
 
 
-def _api_router(db: Path, token: Optional[str], tiles: Optional[str], settings: Settings) -> APIRouter:
-    router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reject_unknown_parameters)])
+def _errors(*statuses: int) -> dict:
+    """OpenAPI entries for these error answers (always an ErrorBody)."""
+    return {status: {"model": models.ErrorBody, "description": ERRORS[status]} for status in statuses}
 
-    @router.get("/meta", summary="Server settings the page needs")
+
+ERRORS = {
+    400: "A bad query parameter: wrong format, out of range, unknown name or value", 401: "No bearer token",
+    403: "The wrong token, or writes are disabled", 404: "No such event, article or export format",
+    413: "The body is larger than STRIKELOG_MAX_BODY_BYTES", 422: "The body is not an article or a list of them",
+    503: "The ledger cannot be read right now",
+}
+BEARER = HTTPBearer(auto_error=False, scheme_name="token", description="The token the server was started with "
+                    "(--token or STRIKELOG_TOKEN); only writes need it")
+
+
+def _api_router(db: Path, token: Optional[str], tiles: Optional[str], settings: Settings) -> APIRouter:
+    router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reject_unknown_parameters)],
+                       responses=_errors(400, 503))
+
+    @router.get("/meta", summary="Server settings the page needs", response_model=models.Meta)
     async def meta() -> dict:
         return {"version": __version__, "tiles": tiles, "writable": token is not None, "max_page_size": MAX_PAGE_SIZE}
 
-    @router.get("/events", summary="Events matching the filters, one page at a time")
+    @router.get("/events", summary="Events matching the filters, one page at a time", response_model=models.EventPage)
     async def list_events(reader: Reader, request: Request, filters: Filters, page: Page = 1, page_size: PageSize = 100,
                           sort: Sort = "date", detail: Literal["summary", "full"] = "summary") -> Response:
         sort = parse_sort(sort)
         texts, total = await reader.run(
             lambda store: store.search_events_json(filters, sort, page, page_size, detail == "full"))
-        more = page * page_size < total
         return _json_with_list({"total": total, "page": page, "page_size": page_size, "sort": sort,
-                                "next": str(request.url.include_query_params(page=page + 1)) if more else None},
-                               "events", texts)
+                                **_page_links(request, page, page_size, total)}, "events", texts)
 
     @router.get("/events.{fmt}", summary="Every matching event as CSV, ACLED's 31 columns (.acled, a CSV), GeoJSON, "
-                "JSONL or Parquet, streamed")
+                "JSONL or Parquet, streamed",
+                response_class=StreamingResponse, responses={**_errors(404), 200: {
+                    "description": "The events, streamed in the format asked for",
+                    "content": {media.partition(";")[0]: {"schema": {"type": "string"}} for media in EXPORTS.values()}}})
     async def export_events(fmt: Literal["csv", "acled", "geojson", "jsonl", "parquet"], filters: Filters,
                             sort: Sort = "date") -> StreamingResponse:
         sort = parse_sort(sort)
@@ -160,33 +180,40 @@ def _api_router(db: Path, token: Optional[str], tiles: Optional[str], settings: 
         return StreamingResponse(chunks, media_type=EXPORTS[fmt], headers={
             "Content-Disposition": f'attachment; filename="{file_name(fmt)}"'})
 
-    @router.get("/events/{event_id}", summary="One event with its claims, evidence, articles and linked events")
+    @router.get("/events/{event_id}", summary="One event with its claims, evidence, articles and linked events",
+                response_model=models.EventDetail, responses=_errors(404))
     async def one_event(reader: Reader, event_id: str) -> JSONResponse:
         return _json(await reader.run(lambda store: event_detail(store, event_id)))
 
-    @router.get("/timeline", summary="Events per day and event type among the matching events")
+    @router.get("/timeline", summary="Dated events per day and event type among the matching events, and how many "
+                "have no date", response_model=models.Timeline)
     async def timeline(reader: Reader, filters: Filters) -> JSONResponse:
-        return _json({"days": await reader.run(lambda store: store.timeline(filters))})
+        days, undated = await reader.run(lambda store: (store.timeline(filters), store.count_undated(filters)))
+        return _json({"days": days, "undated": undated})
 
-    @router.get("/facets", summary="Countries, event types and sub-event types among the matching events")
+    @router.get("/facets", summary="Countries, event types and sub-event types among the matching events",
+                response_model=models.Facets)
     async def facets(reader: Reader, filters: Filters) -> JSONResponse:
         return _json(await reader.run(lambda store: store.facets(filters)))
 
-    @router.get("/articles", summary="Stored articles, one page at a time")
+    @router.get("/articles", summary="Stored articles, one page at a time", response_model=models.ArticlePage)
     async def list_articles(reader: Reader, page: Page = 1, page_size: PageSize = 100) -> JSONResponse:
         rows, total = await reader.run(lambda store: store.search_articles(page, page_size))
         return _json({"total": total, "page": page, "page_size": page_size, "articles": rows})
 
-    @router.get("/articles/{article_id}", summary="One article's text and the events that cite it")
+    @router.get("/articles/{article_id}", summary="One article's text and the events that cite it",
+                response_model=models.ArticleDetail, responses=_errors(404))
     async def one_article(reader: Reader, article_id: str) -> JSONResponse:
         return _json(await reader.run(lambda store: article_detail(store, article_id)))
 
-    @router.get("/feeds", summary="Followed feeds and their health: polls, failures, errors, last poll, last new item")
+    @router.get("/feeds", summary="Followed feeds and their health: polls, failures, errors, last poll, last new item",
+                response_model=models.Feeds)
     async def list_feeds(reader: Reader) -> JSONResponse:
         return _json({"feeds": await reader.run(feed_health)})
 
     @router.post("/articles", summary="Ingest articles (needs the server's token, checked by RequestGuard "
-                 "before the body is read)")
+                 "before the body is read)", response_model=models.IngestReport,
+                 dependencies=[Security(BEARER)], responses=_errors(401, 403, 413, 422))
     def post_articles(request: Request, articles: Annotated[Union[list[PostedArticle], PostedArticle], Body()]) -> JSONResponse:
         batch = articles if isinstance(articles, list) else [articles]
         if not 1 <= len(batch) <= MAX_POSTED_ARTICLES:
@@ -200,6 +227,33 @@ def _api_router(db: Path, token: Optional[str], tiles: Optional[str], settings: 
         return _json(body)
 
     return router
+
+
+def _page_links(request: Request, page: int, page_size: int, total: int) -> dict:
+    """URLs of the next and previous pages (null past either end; a page beyond the last links back to it)."""
+    last = max(1, -(-total // page_size))
+    return {"next": str(request.url.include_query_params(page=page + 1)) if page < last else None,
+            "prev": str(request.url.include_query_params(page=min(page - 1, last))) if page > 1 else None}
+
+
+def _document_errors(app: FastAPI) -> None:
+    """The OpenAPI document as the API answers: a bad query parameter is a 400 (ErrorBody), never the 422 with
+    pydantic's error list that FastAPI documents by default."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = build()
+            for operations in schema["paths"].values():
+                for method, operation in operations.items():
+                    if method == "get":
+                        operation["responses"].pop("422", None)
+            if "HTTPValidationError" not in json.dumps(schema["paths"]):
+                for name in ("HTTPValidationError", "ValidationError"):
+                    schema.get("components", {}).get("schemas", {}).pop(name, None)
+        return app.openapi_schema
+
+    app.openapi = openapi
 
 
 def event_detail(store: Store, event_id: str) -> dict:

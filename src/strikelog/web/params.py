@@ -17,14 +17,18 @@ MAX_PAGE_SIZE = 1000
 BadParameter = BadFilter  # the API answers it with 400 and the message
 
 
+Many = Optional[list[str]]  # a parameter that may be given more than once: an event matches any value
+
+
 async def event_filters(
-    country: Annotated[Optional[str], Query(description="ISO 3166 alpha-2 country code, e.g. IQ (not a name)")] = None,
-    admin1: Annotated[Optional[str], Query(description="First-level administrative division, exact name")] = None,
+    country: Annotated[Many, Query(description="ISO 3166 alpha-2 country code, e.g. IQ (not a name); repeat for several")] = None,
+    admin1: Annotated[Many, Query(description="First-level administrative division, exact name; repeatable")] = None,
     since: Annotated[Optional[str], Query(description="Earliest date_start, YYYY-MM-DD")] = None,
     until: Annotated[Optional[str], Query(description="Latest date_start, YYYY-MM-DD")] = None,
-    type: Annotated[Optional[str], Query(description="ACLED event type or sub-event type, in any case; "
-                                                                   "an unknown type is refused")] = None,
-    actor: Annotated[Optional[str], Query(description="Part of actor1's or actor2's name")] = None,
+    type: Annotated[Many, Query(description="ACLED event type or sub-event type, in any case; an unknown type is "
+                                            "refused; repeatable")] = None,
+    actor: Annotated[Many, Query(description="Part of actor1's or actor2's name, or of a name or alias in the actor "
+                                             "dictionary; repeatable")] = None,
     q: Annotated[Optional[str], Query(description="Words that must all occur in the event's actors, place, "
                                                   "weapons, claimants or evidence sentences")] = None,
     bbox: Annotated[Optional[str], Query(description="west,south,east,north in degrees")] = None,

@@ -10,7 +10,7 @@ import { showFeeds } from "./feeds.js";
 import { Timeline } from "./timeline.js";
 import { countryName } from "./types.js";
 
-const MAP_LIMIT = 1000;
+const MAP_LIMIT = 10000; // events drawn on the map (clustered), those with most fatalities first
 const $ = (id) => document.getElementById(id);
 const form = $("filters");
 
@@ -21,6 +21,7 @@ let map;
 let timeline;
 let table;
 let panel;
+let pageSize = 1000; // the API's largest page: GET /meta says
 
 /** Tests and scripts can wait for body[data-state="ready"]. */
 function busy(delta) {
@@ -34,7 +35,7 @@ async function task(work) {
     await work();
   } catch (err) {
     document.body.dataset.failed = "1";
-    fill($("status"), h("span", { class: "error" }, `Error: ${err.message}`));
+    fill($("status"), h("span", { class: "error" }, `Error: ${err?.message || err}`));
   } finally {
     busy(-1);
   }
@@ -102,21 +103,34 @@ async function fillChoices() {
 }
 
 // ---- data ------------------------------------------------------------------------------------------
+/** "1 event matches", "2 events match". */
+export const matching = (n) => `${n.toLocaleString("en-US")} event${n === 1 ? " matches" : "s match"}`;
+
+/** The events for the map: up to MAP_LIMIT, most fatalities first, fetched a page at a time in parallel. */
+async function mapEvents(f) {
+  const query = { ...f, page_size: pageSize, sort: "-fatalities" };
+  const first = await getJSON("/events", query);
+  const pages = Math.min(Math.ceil(first.total / pageSize), Math.ceil(MAP_LIMIT / pageSize));
+  const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => getJSON("/events", { ...query, page: i + 2 })));
+  return { total: first.total, events: [first, ...rest].flatMap((p) => p.events) };
+}
+
 async function loadData({ fit }) {
   const f = state.filters;
   const [onMap, days, page] = await Promise.all([
-    getJSON("/events", { ...f, page_size: MAP_LIMIT, sort: "-fatalities" }),
+    mapEvents(f),
     getJSON("/timeline", withoutDates(f)),
     getJSON("/events", { ...f, page: state.page, page_size: TABLE_PAGE_SIZE, sort: state.sort }),
   ]);
   const placed = map.show(onMap.events, { fit: fit && !f.bbox });
-  timeline.draw(days.days, f.since, f.until);
-  table.show(page, state.sort);
+  fill($("legend"), legend(onMap.events.filter((e) => e.location.lat !== null).map((e) => e.event_type)));
+  timeline.draw(days.days, f.since, f.until, days.undated);
+  table.show(page, state.sort, state.event);
   for (const a of document.querySelectorAll("#exports a[data-format]")) {
     a.href = `${API}/events.${a.dataset.format}?${params(f)}`;
   }
-  const notes = [`${onMap.total} events match`];
-  if (onMap.total > MAP_LIMIT) notes.push(`the map shows the ${MAP_LIMIT} with most fatalities`);
+  const notes = [matching(onMap.total)];
+  if (onMap.total > onMap.events.length) notes.push(`the map shows the ${onMap.events.length.toLocaleString("en-US")} with most fatalities`);
   if (placed < onMap.events.length) notes.push(`${onMap.events.length - placed} without coordinates are in the table only`);
   fill($("status"), notes.join("; "));
 }
@@ -136,6 +150,7 @@ async function loadPanel() {
     }
   }
   main.classList.toggle("with-panel", !panel.element.hidden);
+  table.mark(state.event);
   map.highlight(state.event);
   map.invalidate();
 }
@@ -144,6 +159,7 @@ async function loadPanel() {
 function start() {
   return task(async () => {
     const meta = await getJSON("/meta");
+    pageSize = meta.max_page_size;
     map = new EventMap($("map"), {
       tiles: meta.tiles,
       onSelect: (id) => go({ ...state, event: id, article: null }, { data: false }),
@@ -151,11 +167,11 @@ function start() {
         if (form.elements.inview.checked && bbox !== state.filters.bbox) go({ ...state, filters: { ...state.filters, bbox }, page: 1 }, { replace: true });
       },
     });
-    fill($("legend"), legend());
     timeline = new Timeline($("timeline"), $("timeline-caption"), (since, until) =>
       go({ ...state, filters: { ...state.filters, since: since || undefined, until: until || undefined }, page: 1 }, { fit: true }));
     table = new EventTable($("events"), $("pager"), {
       eventLink,
+      onOpen: (id) => go({ ...state, event: id, article: null }, { data: false }),
       onSort: (key) => go({ ...state, sort: state.sort === key ? `-${key}` : key, page: 1 }),
       onPage: (delta) => go({ ...state, page: Math.max(1, state.page + delta) }),
     });

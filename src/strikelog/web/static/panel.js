@@ -7,6 +7,11 @@ import { countryName, numberTerms } from "./types.js";
 const count = (c) => (c.best === null ? "unknown" : c.low !== null && c.high !== null && c.low !== c.high
   ? `${c.best} (${c.low} to ${c.high})` : String(c.best));
 
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** An article as a reader names it: "Outlet: Headline" (its id only when neither is known). */
+export const articleName = (a) => [a?.outlet, a?.title].filter(Boolean).join(": ") || a?.id || "";
+
 const placeText = (loc) => [loc.name, loc.admin1, countryName(loc.country)].filter(Boolean).join(", ") || "unknown";
 
 /** The rows of the field table: label, value and the words that show the value in a sentence. */
@@ -65,10 +70,12 @@ export class Panel {
   /** Show one event as returned by GET /api/v1/events/{id}. */
   showEvent({ event: e, chain, responds_to: respondsTo, responded_by: respondedBy, articles }) {
     this.element.hidden = false;
+    const byId = new Map(articles.map((a) => [a.id, a]));
+    this.source = (id) => this.articleLink(id, `from ${articleName(byId.get(id) || { id })}`);
     fill(this.element,
       this.closeButton(),
       h("h2", {}, `${e.sub_event_type}: ${placeText(e.location)}`),
-      h("p", { class: "meta" }, h("code", { id: "event-id" }, e.event_id), ` · ${e.status} · ${e.sources.length} source(s)`),
+      h("p", { class: "meta" }, h("code", { id: "event-id" }, e.event_id), ` · ${e.status} · ${plural(e.sources.length, "source")}`),
       h("h3", {}, "Fields and their sentences"),
       this.fieldTable(e),
       h("h3", {}, "Claims"),
@@ -78,12 +85,13 @@ export class Panel {
       h("h3", {}, "Evidence"),
       h("ul", { class: "evidence" }, e.evidence.map((s) => h("li", {},
         h("blockquote", {}, highlighted(s.sentence, fieldRows(e).flatMap(([, , terms]) => terms))),
-        this.articleLink(s.article, `from ${s.article}`)))),
+        this.source(s.article)))),
       h("h3", {}, "Sources"),
-      h("ul", { class: "sources" }, articles.map((a) => h("li", {},
+      h("ul", { class: "sources" }, articles.map((a) => h("li", { dataset: { article: a.id } },
+        h("span", { class: "outlet" }, a.outlet || "outlet unknown"), ": ",
         this.articleLink(a.id, a.title || a.id), " ",
-        h("span", { class: "meta" }, [a.outlet, a.published && a.published.slice(0, 10)].filter(Boolean).join(", ")), " ",
-        a.url ? outsideLink(a.url, "original") : null))),
+        h("span", { class: "meta" }, [a.published && a.published.slice(0, 10), a.url ? null : "no address"].filter(Boolean).join(", ")), " ",
+        a.url ? outsideLink(a.url, "original ↗") : null))),
     );
   }
 
@@ -113,7 +121,7 @@ export class Panel {
           h("p", { class: "claim-value" }, `${field} = ${JSON.stringify(c.value)}`),
           h("p", { class: "meta" }, `by ${c.by || "the article"} (${c.source_kind}, ${c.status})`),
           h("blockquote", {}, highlighted(c.sentence, typeof c.value === "number" ? numberTerms(c.value) : [c.value])),
-          this.articleLink(c.article, `from ${c.article}`)))));
+          this.source(c.article)))));
     }));
   }
 
