@@ -115,7 +115,8 @@ class PlaceRef:
     text: str
     relation: str = "in"  # "in" | "near" | "direction" | "border"
     country_hint: Optional[str] = None  # ISO2 from the sentence context
-    label: str = "GPE"  # "SITE" for curated installations
+    label: str = "GPE"  # "SITE" for curated installations; "NAME" for a name the parser took for a person
+    # or an organisation in a place phrase ("in Sanaa"): a place only if the gazetteer knows it
 
 
 @dataclass(frozen=True)
