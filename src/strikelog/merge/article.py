@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Optional
 
-from .place import distance_km
-from .records import Count, DateRange, Event, Evidence, Location, Mention
-from .resources import Lexicon, lexicon
+from ..place import distance_km
+from ..records import Count, DateRange, Event, Evidence, Location, Mention
+from ..resources import Lexicon, lexicon
 
 GENERIC_ACTORS = ("unidentified armed group",)
 NEAR_KM = 30.0
