@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Optional
 
-from .counts import read_count
-from .records import Claim, Count, Mention, ParsedArticle, PlaceRef, Tagged, TimeExpr
-from .resources import Lexicon, lexicon
+from ..counts import read_count
+from ..records import Claim, Count, Mention, ParsedArticle, PlaceRef, Tagged, TimeExpr
+from ..resources import Lexicon, lexicon
 
 _SEQUENCE_PHRASE = re.compile(
     r"\b(hours later|minutes later|moments later|later that (day|night|evening|afternoon)|shortly after(wards)?|"
