@@ -22,7 +22,7 @@ from .config import Settings
 from .errors import EventNotFound, InputError, LedgerError
 from .fetch import Fetcher, FetchSettings, canonical_url, is_url
 from .filters import BadFilter, event_filters  # noqa: F401 (part of the library API: the CLI's and the web's rules)
-from .merge import Frame
+from .merge import BlockMerger
 from .pipeline import ArticleResult, analyse  # noqa: F401 (analyse: part of the library API)
 from .records import Article, BatchResult, Event, Problem, RawArticle
 from .resources import Lexicon, lexicon
@@ -226,21 +226,18 @@ def new_or_changed(
             yield item
 
 
-BlockMerger = Callable[[list[merge.MergeBlock]], list[list[list]]]
-
-
 def assign_events(store: Store, lex: Optional[Lexicon] = None, tracker: Optional[ChangeTracker] = None,
                   merge_blocks: Optional[BlockMerger] = None) -> int:
     """Merge every pending frame (new, updated, or freed by an analyst's decision) into the ledger's
     canonical events, in one transaction. The pending frames are re-clustered with the events they
-    could join (`_Neighbourhood`, found through the blocking keys: day, place cell, place name, named
+    could join (`merge.Neighbourhood`, found through the blocking keys: day, place cell, place name, named
     weapon); events further away are left as they are. The work is cut into independent blocks
     (`merge.merge_block`), merged one after another here or, given `merge_blocks` (the Dask ingest),
     all at once elsewhere; the result is the same. A `tracker` is told the events replaced and those
     replacing them."""
     lex = lex or lexicon()
     with store.transaction():
-        work = _Neighbourhood(store, lex)
+        work = merge.Neighbourhood(store, lex)
         work.expand(store.pending_frames())
         blocks = work.blocks()
         merged = merge_blocks(blocks) if merge_blocks else [merge.merge_block(block, lex) for block in blocks]
@@ -259,133 +256,15 @@ def assign_events(store: Store, lex: Optional[Lexicon] = None, tracker: Optional
             (obj, e.members, merge.link_targets(e, work.frames, lex)) for obj, e in zip(contracts, events)
         ])
         stale = {e.event_id for e in events} | store.events_answering(regrouped, old_ids)
-        for start, end in _windows(sorted({e.when.start for e in events if e.when.start}), merge.RESPONSE_WINDOW_DAYS):
+        for start, end in merge.windows(sorted({e.when.start for e in events if e.when.start}), merge.RESPONSE_WINDOW_DAYS):
             stale |= store.seekers_between(start.isoformat(), end.isoformat())
         for event_id in sorted(stale):
             _refresh_responses(store, event_id, lex)
     return len(events)
 
 
-class _Neighbourhood:
-    """The frames a merge of the pending ones re-clusters: the pending frames, every frame one of them
-    qualifies with, and, transitively, the event-mates and analyst partners of every frame taken (an
-    event is re-clustered whole). Frames further away keep their events: a round reads what its new
-    frames touch, not everything a chain of look-alike reports connects them to."""
-
-    def __init__(self, store: Store, lex: Lexicon):
-        self.store, self.lex = store, lex
-        self.frames: dict = {}
-        self.linked: dict = {}  # each pending frame: the frames it qualifies with
-        self.articles: dict[str, merge.ArticleFrames] = {}
-        self.seen: dict = {}  # frames read while looking, taken or not
-        self.decisions = merge.Decisions()  # those touching the articles of the frames taken
-        self.decided: set[str] = set()
-        self.event_of: dict = {}  # each frame taken: its event in the ledger now, or None
-        self.members: dict = {}  # those events: their member frames, sorted
-
-    def frame(self, ref) -> Frame:
-        if ref not in self.seen:
-            self.seen[ref] = self.store.frame(ref)
-        return self.seen[ref]
-
-    def article(self, article_id: str) -> merge.ArticleFrames:
-        if article_id not in self.articles:
-            self.articles[article_id] = self.store.article_frames(article_id)
-        return self.articles[article_id]
-
-    def decisions_touching(self, article_id: str) -> merge.Decisions:
-        """All decisions read so far, with those touching this article's frames added once."""
-        if article_id not in self.decided:
-            self.decided.add(article_id)
-            found = self.store.decisions_for(article_id)
-            self.decisions.together += [d for d in found.together if d not in self.decisions.together]
-            self.decisions.apart += [d for d in found.apart if d not in self.decisions.apart]
-        return self.decisions
-
-    def expand(self, pending) -> None:
-        pending = sorted(pending)
-        for ref in pending:
-            frame = self.frame(ref)
-            near = self.store.frames_filed_under(*merge.probe_keys(frame)) - {ref}
-            self.linked[ref] = {c for c in near if merge.qualifies(frame, self.frame(c), self.lex) is not None}
-        queue = sorted(set().union(*self.linked.values()) - set(pending), reverse=True) + pending[::-1]
-        while queue:
-            ref = queue.pop()
-            if ref in self.frames:
-                continue
-            self.frames[ref] = self.frame(ref)
-            event_id = self.event_of[ref] = self.store.event_of_frame(ref)
-            if event_id and event_id not in self.members:
-                self.members[event_id] = self.store.members(event_id)
-            mates = set(self.members[event_id]) if event_id else set()
-            queue.extend(sorted((self.decisions_touching(ref[0]).partners(ref) | mates) - set(self.frames)))
-
-    def blocks(self) -> list[merge.MergeBlock]:
-        """The frames taken, cut where nothing joins them (no candidate, event, decision or blocking
-        key in common), the pieces binned by region and month (`_block_key`)."""
-        root = {ref: ref for ref in self.frames}
-
-        def find(ref):
-            while root[ref] != ref:
-                root[ref] = root[root[ref]]
-                ref = root[ref]
-            return ref
-
-        def join(a, b) -> None:
-            root[find(a)] = find(b)
-
-        candidates = self.candidates()
-        for ref in self.frames:
-            for other in candidates[ref] | set(self.members.get(self.event_of[ref], ())):
-                join(ref, other)
-        pieces: dict = {}
-        for ref in sorted(self.frames):
-            pieces.setdefault(find(ref), []).append(ref)
-        bins: dict = {}
-        for refs in pieces.values():
-            bins.setdefault(_block_key(self.frames[refs[0]]), []).extend(refs)
-        return [self._block(refs, candidates) for _, refs in sorted(bins.items())]
-
-    def candidates(self) -> dict:
-        """Each frame taken: the frames it may share an event with. A pending frame's are those it
-        qualifies with; another's, the frames taken (but the pending) filed under a key it probes
-        (`cluster_frames` scores each such pair); each with its analysts' partners."""
-        settled = merge.KeyIndex({ref: f for ref, f in self.frames.items() if ref not in self.linked})
-        return {ref: (self.linked[ref] if ref in self.linked else settled.candidates(frame) - {ref})
-                | self.decisions.partners(ref) for ref, frame in self.frames.items()}
-
-    def _block(self, refs: list, candidates: dict) -> merge.MergeBlock:
-        inside = set(refs)
-        touching = [[p for p in pairs if p[0] in inside or p[1] in inside]
-                    for pairs in (self.decisions.together, self.decisions.apart)]
-        return merge.MergeBlock(
-            frames={ref: self.frames[ref] for ref in refs},
-            candidates={ref: candidates[ref] for ref in refs},
-            decisions=merge.Decisions(*touching),
-            current={ref: self.members[self.event_of[ref]] for ref in refs if self.event_of[ref]},
-        )
-
-
-def _block_key(frame: Frame) -> tuple[str, str]:
-    """A block's region and date window: its first frame's country and month."""
-    days = merge.possible_days(frame)
-    return frame.where.country or "-", days.start.isoformat()[:7] if days.start else "-"
-
-
 def _days_after(day: date, n: int) -> str:
     return (day + timedelta(days=n)).isoformat()
-
-
-def _windows(days: list[date], length: int) -> list[tuple[date, date]]:
-    """The days up to `length` days after any of these (sorted) days, as few intervals as possible."""
-    out: list[tuple[date, date]] = []
-    for day in days:
-        end = day + timedelta(days=length)
-        if out and day <= out[-1][1]:
-            out[-1] = (out[-1][0], end)
-        else:
-            out.append((day, end))
-    return out
 
 
 def _refresh_responses(store: Store, event_id: str, lex: Lexicon) -> None:

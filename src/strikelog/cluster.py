@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
 from . import ingest, merge
-from .api import BlockMerger, IngestReport, PathLike, Progress, new_or_changed, store_results
+from .api import IngestReport, PathLike, Progress, new_or_changed, store_results
 from .config import Settings
+from .merge import BlockMerger
 from .pipeline import ArticleResult, analyse
 from .records import Problem
 from .store import Store, article_from, frame_from, is_database_url, mention_from, plain

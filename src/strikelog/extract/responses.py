@@ -1,0 +1,98 @@
+"""Causes and responses: what an event answers ("in retaliation for", "after", "X came a day after
+Y", "X followed Y"), the words of the cause phrase given to the event they name, and the event
+named as a cause marked as background."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Optional
+
+from ..records import Mention
+from .tokens import Component, _Group, _Sentence
+from .words import _SEQUENCE_VERBS
+
+
+class Responses(Component):
+    """Links trigger groups that answer each other; reads the text a response names."""
+
+    def link_responses(self, sent: _Sentence, groups: list[_Group]) -> None:
+        """'X in retaliation for Y', 'X after Y', 'X responded to Y', 'X came a day after Y',
+        'X followed Y': X answers Y."""
+        text = sent.text.lower()
+        cues = self.rules["response_cues"]
+        member_of = {m.i: gi for gi, g in enumerate(groups) for m in g.members}
+        for gi, group in enumerate(groups):
+            for member in group.members:
+                for clause in self._answered_clauses(member, group, text, cues):
+                    inside = [member_of[t.i] for t in clause.subtree if member_of.get(t.i, gi) != gi]
+                    later = sorted((i, g) for i, g in member_of.items() if g != gi and i > clause.left_edge.i)
+                    # a misparsed clause may leave its event outside the subtree: then the next one in the text
+                    targets = inside or [g for _, g in later[:1]]
+                    for target in targets:
+                        if target not in group.responds_to_groups:
+                            group.responds_to_groups.append(target)
+                    for tok in clause.subtree:  # what the phrase says is the cause's, or nobody's
+                        group.cause_tokens.setdefault(tok.i, targets[0] if targets else _NO_EVENT)
+
+    def _answered_clauses(self, member, group: _Group, text: str, cues: list[str]):
+        """The phrases that say what an event answers: a cue preposition on the trigger ('in retaliation
+        for', 'after'), an 'after ...' clause, or, when the trigger is the subject of 'come', 'follow',
+        'occur', that verb's 'after ...' or the object of 'follow'."""
+        own = {member.i, *(c.i for c in member.children)}
+        for prep in member.subtree:
+            in_phrase = prep.head.dep_ == "pobj" and prep.head.head.head.i in own  # "in retaliation for"
+            if prep.dep_ == "prep" and (prep.head.i in own or in_phrase):
+                is_cue = prep.lower_ in ("after", "following") or any(
+                    c.split()[-1] == prep.lower_ and _says_cue(c, text) for c in cues)
+                if is_cue or (prep.lower_ == "to" and group.lemma == "respond"):
+                    yield prep
+        heads = [member]
+        if member.dep_ in ("nsubj", "nsubjpass") and member.head.lemma_ in _SEQUENCE_VERBS:
+            verb = member.head
+            heads.append(verb)
+            yield from (c for c in verb.children if (c.dep_ == "dobj" and verb.lemma_ == "follow")
+                        or (c.dep_ == "prep" and c.lower_ == "after"))
+        for head in heads:
+            yield from (c for c in head.children if c.dep_ == "advcl"
+                        and any(m.dep_ == "mark" and m.lower_ == "after" for m in c.children))
+
+    def read_response_text(self, sent: _Sentence, group: _Group, mention: Mention) -> None:
+        """The words after 'in retaliation for', for the event told before them (the one named after it is the cause)."""
+        low = sent.text.lower()
+        trigger_at = group.members[0].idx - sent.span.start_char
+        for cue in self.rules["response_cues"]:
+            at = low.find(cue)
+            if 0 <= at and trigger_at < at:
+                mention.responds_to_text = sent.text[at + len(cue):].strip(" .,\"")
+                return
+        if any(c.lower_ in ("retaliatory",) for m in group.members for c in m.children):
+            mention.responds_to_text = ""
+
+
+@lru_cache(maxsize=64)
+def _cue_pattern(cue: str) -> re.Pattern:
+    """'in response to' also as 'in an apparent response to': up to two words after the first."""
+    first, *rest = cue.split()
+    return re.compile(rf"\b{re.escape(first)}\s+(?:[\w-]+\s+){{0,2}}?" + r"\s+".join(map(re.escape, rest)) + r"\b")
+
+
+def _says_cue(cue: str, text: str) -> bool:
+    return cue in text or (" " in cue and _cue_pattern(cue).search(text) is not None)
+
+
+_NO_EVENT = -1  # a cause phrase that names no event of its own ("after damage to the bridge")
+
+
+def _mark_cause(mention: Mention) -> None:
+    """An event named as what another answers is an earlier one: background, unless a report tells it."""
+    mention.cause = True
+    if mention.status == "reported":
+        mention.status = "background"
+
+
+def _cause_owner(tok: Any, owner: Optional[_Group], groups: list[_Group]) -> Optional[_Group]:
+    """Words inside 'in retaliation for Ukraine's attack on Belgorod' belong to the event named there."""
+    if owner is not None and tok.i in owner.cause_tokens:
+        cause = owner.cause_tokens[tok.i]
+        return groups[cause] if cause != _NO_EVENT else None
+    return owner

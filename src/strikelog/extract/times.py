@@ -1,0 +1,84 @@
+"""Times for a mention: the time expressions of a sentence (the model's DATE/TIME, weekday names,
+"hours later", "the next day") that its trigger group governs, with the tense they are told in,
+and the sentence's calendar day as context for the next. Resolution to dates is the time stage's."""
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from ..records import TimeExpr
+from .responses import _cause_owner
+from .tokens import Component, _Group, _pos_class, _root_group, _Sentence
+
+
+_SEQUENCE_PHRASE = re.compile(
+    r"\b(hours later|minutes later|moments later|later that (day|night|evening|afternoon)|shortly after(wards)?|"
+    r"the (next|following) day|a day later|one day later|the same day|a day earlier|the day before)\b", re.I)
+_SEQUENCE = re.compile(r"\b(later|earlier|afterwards|the next day|the following day|the same day)\b", re.I)
+
+
+class Times(Component):
+    """The time expressions of one mention."""
+
+    def times_for(self, sent: _Sentence, group: _Group, groups: list[_Group]) -> list[TimeExpr]:
+        tense = _tense(group.members[0])
+        exprs: list[TimeExpr] = []
+        reporting = set(self.rules["reporting_verbs"])
+        for ent in _time_spans(sent):
+            if _right_after_reporting(ent, reporting):
+                continue  # "said on Monday": the day of the statement, however the parser hung it
+            owner, via_report = self.owner_with_report(ent.root, groups, reporting)
+            owner = _cause_owner(ent.root, owner, groups)
+            if via_report and not _SEQUENCE.search(ent.text):  # "Hours later, X said it attacked": still the event's day
+                continue
+            unowned = owner is None and group is _root_group(groups) and not _told_as_before(group.members[0])
+            if owner is group or unowned:
+                exprs.append(TimeExpr(ent.text, tense, sent.index))
+        return exprs
+
+    def calendar_time(self, sent: _Sentence) -> Optional[TimeExpr]:
+        """The last expression in a sentence that names a day ("On Tuesday afternoon"), not a clock time."""
+        days = [s for s in _time_spans(sent) if re.search(r"day|\d{1,2}\b|yesterday|tonight|night", s.text.lower())]
+        return TimeExpr(days[-1].text, "past", sent.index) if days else None
+
+
+def _tense(tok: Any) -> str:
+    verb = tok if _pos_class(tok) == "VERB" else tok.head
+    for node in (verb, *verb.children):
+        if node.lower_ in ("will", "'ll"):
+            return "future"
+    if verb.tag_ in ("VBD", "VBN") or any(c.tag_ == "VBD" for c in verb.children if c.dep_ in ("aux", "auxpass")):
+        return "past"
+    if verb.tag_ in ("VBZ", "VBP", "VBG"):
+        return "present"
+    return "past"
+
+
+def _time_spans(sent: _Sentence) -> list[Any]:
+    span = sent.span
+    spans = [ent for ent in sent.ents if ent.label_ in ("DATE", "TIME")]
+    covered = {i for ent in spans for i in range(ent.start, ent.end)}
+    for tok in span:  # weekday names the model did not label
+        if tok.i not in covered and re.fullmatch(r"(mon|tues|wednes|thurs|fri|satur|sun)day('s)?", tok.lower_):
+            spans.append(tok.doc[tok.i:tok.i + 1])
+    for match in _SEQUENCE_PHRASE.finditer(span.text):  # "hours later", "the next day"
+        found = span.char_span(match.start(), match.end(), alignment_mode="expand")
+        if found is not None and not any(i in covered for i in range(found.start, found.end)):
+            spans.append(found)
+    return spans
+
+
+def _right_after_reporting(span: Any, reporting: set[str]) -> bool:
+    """A time phrase that directly follows a reporting verb ('said on Monday', 'told reporters Thursday')."""
+    i = span.start - 1
+    if i >= 0 and span.doc[i].lower_ == "on":
+        i -= 1
+    if i >= 0 and span.doc[i].lower_ == "reporters":
+        i -= 1
+    return i >= 0 and span.doc[i].pos_ == "VERB" and span.doc[i].lemma_.lower() in reporting
+
+
+def _told_as_before(trigger: Any) -> bool:
+    """ "Men look at the debris, following an attack ..., on October 2": an event named in an
+    "after"/"following" phrase of another verb; that verb's day is not the event's."""
+    return any(a.dep_ in ("prep", "advcl", "acl") and a.lower_ in ("after", "following") for a in trigger.ancestors)

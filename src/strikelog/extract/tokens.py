@@ -1,0 +1,134 @@
+"""What the components share: the sentence and trigger-group records (`_Sentence`, `_Group`,
+`_Speaker`), the base every component extends (`Component`: the reader's state, and which trigger
+group governs a token), and helpers on spaCy tokens."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from ..records import PlaceRef, Tagged
+from ..resources import Lexicon
+
+
+@dataclass
+class _Sentence:
+    index: int
+    span: Any  # spacy Span
+    kind: str  # paragraph kind
+    tags: list[Tagged]
+    ents: list[Any]  # the model's entities inside the sentence
+    names: Optional[list[str]] = None  # its proper names, once read (`ArticleReader.proper_names`)
+
+    @property
+    def text(self) -> str:
+        return self.span.text.strip()
+
+    @property
+    def title_case(self) -> bool:
+        """A headline in title case ("Security Forces Rescue 155 Passengers"): capitals say nothing there."""
+        words = [t for t in self.span if t.is_alpha and len(t) > 3]
+        return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
+
+
+@dataclass
+class _Group:
+    """Trigger tokens in one sentence that describe one event."""
+
+    members: list[Any]
+    entry: dict
+    lemma: str
+    fallback: bool = False
+    weak: bool = False
+    responds_to_groups: list[int] = field(default_factory=list)
+    cause_tokens: dict[int, int] = field(default_factory=dict)  # token in a cause phrase -> the group it names
+
+
+@dataclass(frozen=True)
+class _Speaker:
+    text: str
+    verb: str
+    kind: str
+    actor: Optional[str]
+
+
+class Component:
+    """A part of the reader with one job. The reader (`reader.ArticleReader`) is all of them over one
+    article; each reads the state it declares here and calls the others' methods through `self`."""
+
+    parsed: Any  # the ParsedArticle
+    lex: Lexicon
+    rules: dict  # lex.event_types
+    article_id: str
+    last_actor: Optional[str]  # for pronouns
+    last_site: Optional[PlaceRef]  # for "the base", "the airport"
+    tags_at: dict  # id(doc) -> token index -> [(order, Tagged)]
+
+    def tags_in(self, tokens: list[Any]) -> list[Tagged]:
+        """Dictionary tags that overlap the given tokens (all from one doc)."""
+        if not tokens:
+            return []
+        at = self.tags_at.get(id(tokens[0].doc), {})
+        found = {id(tag): (order, tag) for tok in tokens for order, tag in at.get(tok.i, ())}
+        return [tag for _, tag in sorted(found.values(), key=lambda pair: pair[0])]
+
+    def owner_group(self, tok: Any, groups: list[_Group]) -> Optional[_Group]:
+        node = tok
+        for _ in range(12):
+            for g in groups:
+                if any(m.i == node.i for m in g.members):
+                    return g
+            if node.head is node:
+                return None
+            node = node.head
+        return None
+
+    def owner_with_report(self, tok: Any, groups: list[_Group], reporting: set[str]) -> tuple[Optional[_Group], bool]:
+        """The group that governs `tok`, and whether `tok` instead modifies a reporting verb
+        directly ('Centcom said on Thursday', 'told reporters at the Pentagon')."""
+        node, hops, in_content = tok, 0, False
+        for _ in range(12):
+            for g in groups:
+                if any(m.i == node.i for m in g.members):
+                    return g, False
+            if node is not tok and node.pos_ == "VERB" and node.lemma_.lower() in reporting:
+                return None, hops <= 2 and not in_content
+            if node.head is node:
+                return None, False
+            if node.pos_ not in ("ADP", "PART", "DET"):
+                hops += 1
+            in_content = in_content or node.dep_ in ("ccomp", "xcomp")  # inside what is reported
+            node = node.head
+        return None, False
+
+
+_NOUN_POSITIONS = {"pobj", "dobj", "nsubj", "nsubjpass", "attr", "appos", "compound"}
+
+
+def _pos_class(tok: Any) -> str:
+    """VERB or NOUN by the word's role: a 'verb' in an object slot ('footage of airstrikes') is a noun."""
+    if tok.pos_ in ("VERB", "AUX"):
+        return "NOUN" if tok.dep_ in _NOUN_POSITIONS and tok.tag_ in ("NNS", "NN", "VBZ") else "VERB"
+    if tok.pos_ in ("NOUN", "PROPN"):
+        return "NOUN"
+    return tok.pos_
+
+
+def _root_group(groups: list[_Group]) -> Optional[_Group]:
+    """The group nearest the root of the sentence: owner of words no predicate governs."""
+    if not groups:
+        return None
+
+    def depth(tok: Any) -> int:
+        d = 0
+        while tok.head is not tok and d < 50:
+            tok, d = tok.head, d + 1
+        return d
+
+    return min(groups, key=lambda g: min(depth(m) for m in g.members))
+
+
+def _nearest_group(tok: Any, groups: list[_Group]) -> Optional[_Group]:
+    """The group whose predicate is closest in the text, preferring one before the token."""
+    if not groups:
+        return None
+    return min(groups, key=lambda g: min(abs(m.i - tok.i) + (0 if m.i < tok.i else 0.5) for m in g.members))
