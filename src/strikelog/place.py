@@ -468,7 +468,7 @@ class PlaceResolver:
         hints = [self.country_code(r.text) for r in refs if r.label == "COUNTRY"]
         hints = [h for h in hints if h]
         for ref in refs:
-            if ref.label == "COUNTRY" or (ref.label == "NAME" and not self.gazetteer.lookup(ref.text)):
+            if ref.label == "COUNTRY":
                 continue
             candidates.append(self.locate_one(ref, hints or ([ref.country_hint] if ref.country_hint else []), context))
         resolved = [c for c in candidates if c[0].lat is not None]

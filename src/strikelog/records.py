@@ -115,8 +115,7 @@ class PlaceRef:
     text: str
     relation: str = "in"  # "in" | "near" | "direction" | "border"
     country_hint: Optional[str] = None  # ISO2 from the sentence context
-    label: str = "GPE"  # "SITE" for curated installations; "NAME" for a name the parser took for a person
-    # or an organisation in a place phrase ("in Sanaa"): a place only if the gazetteer knows it
+    label: str = "GPE"  # "SITE" for curated installations
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,8 @@ def _stems(frame: Frame, neighbours: bool) -> list[str]:
     if frame.where.admin1 and frame.where.country:
         stems.append(f"a:{frame.where.country}:{frame.where.admin1.lower()}")
     stems += [f"p:{name}" for name in sorted(frame.names)]
+    if frame.where.country:  # a death toll both state, in one country (`_anchored_together`)
+        stems += [f"t:{frame.where.country}:{n}" for n in sorted(frame.tolls) if n >= 2]
     for weapon in sorted(set(frame.weapons) - _GENERIC_WEAPONS):  # the same country, or one not known
         if not neighbours:
             stems.append(f"w:{weapon}:{frame.where.country or '-'}")

@@ -1,0 +1,80 @@
+"""Rules the reader learned from real reports (issue 18), each shown on a report written for it:
+places read in the article's countries, provinces as places, killers and the accused as actors,
+"opened fire" as an attack, and two outlets' reports joined by the toll they share."""
+from strikelog.place import PlaceResolver, article_countries, country_names
+from strikelog.records import Mention, PlaceRef
+from strikelog.resources import lexicon
+
+
+def reported(events):
+    return [e for e in events if e["status"] == "reported"]
+
+
+def _mention(*places: str) -> Mention:
+    return Mention(article_id="t", sentence_index=0, sentence="", trigger="attack", event_type="Battles",
+                   sub_event_type="Armed clash", places=[PlaceRef(p, "in") for p in places])
+
+
+def test_a_province_is_a_place_and_a_town_of_its_name_wins(gazetteer):
+    resolver = PlaceResolver(gazetteer)
+    province = resolver.locate([PlaceRef("Balochistan", "in")], [])
+    assert (province.country, province.geo_precision, province.admin1) == ("PK", 3, "Balochistan")
+    town = resolver.locate([PlaceRef("Mopti", "in")], [])
+    assert (town.country, town.geo_precision) == ("ML", 1)  # the town, not the region around it
+    assert resolver.locate([PlaceRef("Jammu", "in"), PlaceRef("Kashmir", "in")], []).geo_precision == 3
+
+
+def test_places_only_one_country_has_set_the_article_in_it(gazetteer):
+    resolver = PlaceResolver(gazetteer)
+    names = country_names(lexicon())
+    mentions = [_mention("Pulwama"), _mention("Pahalgam")]
+    assert article_countries(mentions, names, resolver.sole_country) == ["IN"]
+    # a single name found only among a town's other names vouches for no country
+    assert article_countries([_mention("Iraq"), _mention("Qasabat")], names, resolver.sole_country) == ["IQ"]
+
+
+def test_a_namesake_abroad_is_not_taken_in_an_article_set_elsewhere(gazetteer):
+    resolver = PlaceResolver(gazetteer)
+    kashmir = resolver.locate([PlaceRef("Kashmir", "in")], ["IN"])
+    assert kashmir.country == "IN"  # not Cashmere, Washington
+
+
+def test_gunmen_who_opened_fire_on_tourists_are_an_attack(run_extract, write_article):
+    path = write_article("fire.txt", (
+        "Gunmen kill five tourists near Gulmarg\n\n"
+        "Gunmen opened fire on a group of tourists near Gulmarg in Kashmir on Sunday, killing five, police said.\n\n"
+        "The attack was the deadliest on visitors to the valley this year."
+    ), published="2025-06-02")
+    events, _ = run_extract(path)
+    news = reported(events)
+    assert len(news) == 1
+    assert news[0]["actor1"] == "unidentified armed group"
+    assert news[0]["sub_event_type"] == "Attack"
+    assert news[0]["location"]["country"] == "IN"
+
+
+def test_the_accused_and_the_killer_are_the_actors(run_extract, write_article):
+    path = write_article("accused.txt", (
+        "Rights group says soldiers killed villagers in Tillaberi\n\n"
+        "A rights group on Monday accused Nigerien soldiers of killing 40 villagers in Tillaberi last week.\n\n"
+        "Witnesses said the soldiers arrived at dawn."
+    ), published="2025-02-10")
+    events, _ = run_extract(path)
+    news = reported(events)
+    assert news and news[0]["actor1"] == "Nigerien military"
+
+
+def test_two_undated_reports_with_one_toll_in_one_country_are_one_event(run_extract, write_article):
+    first = write_article("a.txt", (
+        "Air strike kills 23 at market\n\n"
+        "An air strike on a market in northern Sudan killed 23 people, residents said.\n\n"
+        "Sudan's army denied carrying out the raid."
+    ))
+    second = write_article("b.txt", (
+        "Sudan: 23 dead after warplanes hit market\n\n"
+        "Warplanes bombed a crowded market in Sudan, killing 23 civilians, a local aid group said."
+    ))
+    events, _ = run_extract(first, second)
+    news = reported(events)
+    assert len(news) == 1, [(e["sources"], e["location"]) for e in news]
+    assert sorted(news[0]["sources"]) == ["a", "b"]
