@@ -78,3 +78,14 @@ def test_two_undated_reports_with_one_toll_in_one_country_are_one_event(run_extr
     news = reported(events)
     assert len(news) == 1, [(e["sources"], e["location"]) for e in news]
     assert sorted(news[0]["sources"]) == ["a", "b"]
+
+
+def test_what_is_reported_is_not_who_reports_it(run_extract, write_article):
+    path = write_article("none.txt", (
+        "Drone hits cargo ship off Hodeidah; no casualties reported\n\n"
+        "A Houthi drone struck a cargo ship off Hodeidah on Monday, the ship's operator said.\n\n"
+        "No casualties were reported."
+    ), published="2025-05-06")
+    events, _ = run_extract(path)
+    claims = [c for e in reported(events) for c in e["claims"]]
+    assert claims and not any((c["by"] or "").lower().startswith("no casualties") for c in claims)

@@ -25,9 +25,13 @@ class Attribution(Component):
         for tok in sent.span:
             if tok.pos_ == "VERB" and tok.lemma_.lower() in reporting:
                 nsubj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-                if nsubj is not None and nsubj.lower_ not in ("which", "that", "who"):
+                if nsubj is not None and nsubj.lower_ not in ("which", "that", "who") and not self.is_what_is_told(nsubj):
                     return self.speaker_from(nsubj, tok, sent)
         return None
+
+    def is_what_is_told(self, subject: Any) -> bool:
+        """ "No casualties were reported", "deaths reported": the subject is the news, not who tells it."""
+        return subject.dep_ == "nsubjpass" or subject.lemma_.lower() in self.rules["casualty_nouns"]
 
     def speaker_from(self, tok: Any, verb: Any, sent: _Sentence) -> "_Speaker":
         tokens = [t for t in tok.subtree]
