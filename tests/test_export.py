@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+import sys
 import warnings
 from pathlib import Path
 
@@ -255,3 +256,9 @@ def test_api_exports_acled_and_parquet(client, ledger):
     assert table.num_rows and set(table.column("sub_event_type").to_pylist()) == {"Air/drone strike"}
     geo = client.get("/api/v1/events.geojson").json()
     assert all(not isinstance(v, (dict, list)) for f in geo["features"] for v in f["properties"].values())
+
+
+def test_parquet_without_pyarrow_is_a_clear_501_not_a_broken_stream(client, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)  # as on a server installed without the extra
+    response = client.get("/api/v1/events.parquet")
+    assert response.status_code == 501 and "pip install 'strikelog[parquet]'" in response.json()["error"]

@@ -25,9 +25,9 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .. import __version__, api
+from .. import __version__, api, export
 from ..config import Settings
-from ..errors import ArticleNotFound, EventNotFound, LedgerError
+from ..errors import ArticleNotFound, EventNotFound, LedgerError, MissingExtra
 from ..store import Store, is_database_url
 from . import models
 from .exports import EXPORTS, export_chunks, file_name
@@ -176,6 +176,10 @@ def _api_router(db: Path, token: Optional[str], tiles: Optional[str], settings: 
     async def export_events(fmt: Literal["csv", "acled", "geojson", "jsonl", "parquet"], filters: Filters,
                             sort: Sort = "date") -> StreamingResponse:
         sort = parse_sort(sort)
+        try:
+            export.check_format(fmt)  # before the answer starts: a missing pyarrow is a 501, not a broken stream
+        except MissingExtra as err:
+            raise WebError(501, str(err)) from None
         chunks = _in_one_thread(lambda: export_chunks(db, filters, sort, fmt))
         return StreamingResponse(chunks, media_type=EXPORTS[fmt], headers={
             "Content-Disposition": f'attachment; filename="{file_name(fmt)}"'})
