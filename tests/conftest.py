@@ -5,6 +5,11 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+
+def reported_events(events: list[dict]) -> list[dict]:
+    """The events a batch reports as news (contract dicts), without background."""
+    return [e for e in events if e["status"] == "reported"]
+
 # One gazetteer for the whole run, built on first use, outside the user's cache.
 os.environ.setdefault(
     "STRIKELOG_GAZETTEER", str(Path(os.environ.get("STRIKELOG_TEST_CACHE", "/tmp/strikelog-test-cache")) / "gazetteer.sqlite")

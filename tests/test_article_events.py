@@ -1,6 +1,8 @@
 """Reading an article as a coder does (docs/decisions.md, "One article, its events"): the event told
 first is open, later sentences are more reports of it unless they say what sets them apart; causes
 are background; generalities are no event. The articles are written for these tests."""
+from conftest import reported_events
+
 from strikelog.clean import clean
 from strikelog.config import Settings
 from strikelog.extract import extract
@@ -11,10 +13,6 @@ from strikelog.records import RawArticle
 def mentions(body, title="Report"):
     raw = RawArticle(id="t", path="t.txt", fmt="txt", body=f"{title}\n\n{body}", is_html=False, content_hash="h")
     return extract(next(parse([clean(raw)], Settings().model)))
-
-
-def reported_events(events):
-    return [e for e in events if e["status"] == "reported"]
 
 
 def test_later_sentences_about_the_strike_join_the_lede(run_extract, write_article):

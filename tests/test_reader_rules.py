@@ -1,13 +1,11 @@
 """Rules the reader learned from real reports (issue 18), each shown on a report written for it:
 places read in the article's countries, provinces as places, killers and the accused as actors,
 "opened fire" as an attack, and two outlets' reports joined by the toll they share."""
+from conftest import reported_events
+
 from strikelog.place import PlaceResolver, article_countries, country_names
 from strikelog.records import Mention, PlaceRef
 from strikelog.resources import lexicon
-
-
-def reported(events):
-    return [e for e in events if e["status"] == "reported"]
 
 
 def _mention(*places: str) -> Mention:
@@ -46,7 +44,7 @@ def test_gunmen_who_opened_fire_on_tourists_are_an_attack(run_extract, write_art
         "The attack was the deadliest on visitors to the valley this year."
     ), published="2025-06-02")
     events, _ = run_extract(path)
-    news = reported(events)
+    news = reported_events(events)
     assert len(news) == 1
     assert news[0]["actor1"] == "unidentified armed group"
     assert news[0]["sub_event_type"] == "Attack"
@@ -60,7 +58,7 @@ def test_the_accused_and_the_killer_are_the_actors(run_extract, write_article):
         "Witnesses said the soldiers arrived at dawn."
     ), published="2025-02-10")
     events, _ = run_extract(path)
-    news = reported(events)
+    news = reported_events(events)
     assert news and news[0]["actor1"] == "Nigerien military"
 
 
@@ -75,7 +73,7 @@ def test_two_undated_reports_with_one_toll_in_one_country_are_one_event(run_extr
         "Warplanes bombed a crowded market in Sudan, killing 23 civilians, a local aid group said."
     ))
     events, _ = run_extract(first, second)
-    news = reported(events)
+    news = reported_events(events)
     assert len(news) == 1, [(e["sources"], e["location"]) for e in news]
     assert sorted(news[0]["sources"]) == ["a", "b"]
 
@@ -87,5 +85,5 @@ def test_what_is_reported_is_not_who_reports_it(run_extract, write_article):
         "No casualties were reported."
     ), published="2025-05-06")
     events, _ = run_extract(path)
-    claims = [c for e in reported(events) for c in e["claims"]]
+    claims = [c for e in reported_events(events) for c in e["claims"]]
     assert claims and not any((c["by"] or "").lower().startswith("no casualties") for c in claims)

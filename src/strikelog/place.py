@@ -35,7 +35,6 @@ SCHEMA_VERSION = 4
 BUSY_TIMEOUT = 300.0  # seconds a lookup or a starting process waits for another process writing the gazetteer
 BUILDING_SUFFIX = ".building"  # a gazetteer being built: gazetteer.sqlite.<pid>-<random>.building
 _ARTICLES = ("al", "el", "ad", "adh", "ar", "as", "ash", "at", "ath", "az", "an", "ed", "es", "et", "ez", "ul", "the")
-_KIND_RANK = {"site": 3, "city": 2, "region": 1}
 
 
 @dataclass(frozen=True)
@@ -170,13 +169,9 @@ class Gazetteer:
                 name, alternates, lat, lon, feature = cols[1], cols[3], cols[4], cols[5], cols[6]
                 if feature not in ("P", "S", "A", "L", "T", "H"):
                     continue
-                cur = db.execute(
-                    "INSERT INTO places (name, country, admin1, lat, lon, population, kind, precision, source) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'import')",
-                    (name, cols[8], admin1.get((cols[8], cols[10])), float(lat), float(lon), int(cols[14] or 0),
-                     "site" if feature == "S" else "city", 3 if feature == "A" else 1),
-                )
-                _insert_names(db, cur.lastrowid, [name, cols[2], *_latin(alternates.split(",") if alternates else [])])
+                _insert_place(db, (name, cols[8], admin1.get((cols[8], cols[10])), float(lat), float(lon),
+                                   int(cols[14] or 0), "site" if feature == "S" else "city", 3 if feature == "A" else 1,
+                                   "import"), [name, cols[2], *_latin(alternates.split(",") if alternates else [])])
                 count += 1
         return count
 
@@ -267,13 +262,9 @@ def _fill(db: sqlite3.Connection, user_rows: list[SiteEntry]) -> None:
     cities = list(_cities())
     with db:
         for city in cities:
-            cur = db.execute(
-                "INSERT INTO places (name, country, admin1, lat, lon, population, kind, precision, source) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'city', 1, 'geonames')",
-                (city["name"], city["countrycode"], admin1.get((city["countrycode"], city.get("admin1code"))),
-                 city["latitude"], city["longitude"], city.get("population") or 0),
-            )
-            _insert_names(db, cur.lastrowid, [city["name"], *_latin(city.get("alternatenames") or [])])
+            _insert_place(db, (city["name"], city["countrycode"], admin1.get((city["countrycode"], city.get("admin1code"))),
+                               city["latitude"], city["longitude"], city.get("population") or 0, "city", 1, "geonames"),
+                          [city["name"], *_latin(city.get("alternatenames") or [])])
         for region in _regions(cities, admin1):
             _insert_region(db, region)
         for site in lexicon().sites.values():
@@ -357,13 +348,18 @@ def _build_lock(path: Path, busy_timeout: float) -> Iterator[None]:
         lock.release()
 
 
-def _insert_site(db: sqlite3.Connection, site: SiteEntry, source: str) -> None:
+def _insert_place(db: sqlite3.Connection, row: tuple, names: list[str]) -> None:
+    """One place: (name, country, admin1, lat, lon, population, kind, precision, source), and the names it
+    is looked up by."""
     cur = db.execute(
         "INSERT INTO places (name, country, admin1, lat, lon, population, kind, precision, source) "
-        "VALUES (?, ?, ?, ?, ?, 0, 'site', ?, ?)",
-        (site.name, site.country, site.admin1, site.lat, site.lon, site.geo_precision, source),
-    )
-    _insert_names(db, cur.lastrowid, [site.name, *site.aliases])
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+    _insert_names(db, cur.lastrowid, names)
+
+
+def _insert_site(db: sqlite3.Connection, site: SiteEntry, source: str) -> None:
+    _insert_place(db, (site.name, site.country, site.admin1, site.lat, site.lon, 0, "site", site.geo_precision, source),
+                  [site.name, *site.aliases])
 
 
 @dataclass(frozen=True)
@@ -400,12 +396,8 @@ def _regions(cities: list[dict], admin1: dict[tuple[str, str], str]) -> Iterator
 
 
 def _insert_region(db: sqlite3.Connection, region: _Region) -> None:
-    cur = db.execute(
-        "INSERT INTO places (name, country, admin1, lat, lon, population, kind, precision, source) "
-        "VALUES (?, ?, ?, ?, ?, ?, 'region', 3, 'geonames')",
-        (region.name, region.country, region.name, round(region.lat, 5), round(region.lon, 5), region.population),
-    )
-    _insert_names(db, cur.lastrowid, [region.name, *region.aliases])
+    _insert_place(db, (region.name, region.country, region.name, round(region.lat, 5), round(region.lon, 5),
+                       region.population, "region", 3, "geonames"), [region.name, *region.aliases])
 
 
 def _insert_names(db: sqlite3.Connection, place_id: int, names: list[str]) -> None:

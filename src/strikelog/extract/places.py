@@ -107,7 +107,7 @@ class Places(Component):
         for tok in sent.span:
             head = tok.head
             if (tok.dep_ != "compound" or tok.pos_ != "PROPN" or tok.i in taken or head.dep_ != "pobj"
-                    or head.lemma_.lower() not in self.rules["place_nouns"]
+                    or head.lemma_.lower() not in self.rules["site_phrase_nouns"]
                     or head.head.lower_ not in _LOCATIVE_PREPS or tok.ent_type_ in ("NORP", "DATE", "PERSON", "ORG")
                     or (tok.i > 0 and doc[tok.i - 1].dep_ == "compound" and doc[tok.i - 1].head is head)):
                 continue
