@@ -87,3 +87,69 @@ def test_what_is_reported_is_not_who_reports_it(run_extract, write_article):
     events, _ = run_extract(path)
     claims = [c for e in reported_events(events) for c in e["claims"]]
     assert claims and not any((c["by"] or "").lower().startswith("no casualties") for c in claims)
+
+
+def test_an_attack_an_escalation_comes_after_is_the_cause_the_news_answers(run_extract, write_article):
+    path = write_article("escalation.txt", (
+        "Coalition jets bomb rebel depot in Marib\n\n"
+        "Coalition jets bombed a rebel weapons depot in Marib on Thursday, killing six fighters, a military "
+        "spokesman said.\n\n"
+        "This latest escalation comes after the rebels claimed a drone attack that struck inside the "
+        "Saudi capital earlier in the week."
+    ), published="2023-03-10")
+    events, _ = run_extract(path)
+    news = reported_events(events)
+    assert len(news) == 1 and news[0]["location"]["name"] != "Riyadh"
+    cause = [e for e in events if e["status"] == "background"]
+    assert len(cause) == 1
+    assert cause[0]["location"]["name"] == "Riyadh"  # "the Saudi capital", from the country's entry
+    assert (cause[0]["date_start"], cause[0]["date_precision"]) == ("2023-03-06", "week")  # "earlier in the week"
+    assert news[0]["responds_to"] == [cause[0]["event_id"]]
+
+
+def test_strikes_that_came_in_response_to_an_attack_answer_it(run_extract, write_article):
+    path = write_article("response.txt", (
+        "Jets strike militia sites near Al Qaim\n\n"
+        "Jets struck two militia sites near Al Qaim on Friday.\n\n"
+        "The strikes came in response to Wednesday's rocket attack on a base in Syria, a spokesman said."
+    ), published="2024-02-03")
+    events, _ = run_extract(path)
+    cause = [e for e in events if e["status"] == "background"]
+    assert len(cause) == 1 and cause[0]["date_start"] == "2024-01-31"
+    news = reported_events(events)
+    assert news and all(e["date_start"] == "2024-02-02" for e in news)
+    assert all(e["responds_to"] == [cause[0]["event_id"]] for e in news)
+
+
+def test_a_word_inside_an_organisations_name_is_no_attack(run_extract, write_article):
+    path = write_article("ukmto.txt", (
+        "Drone hits tanker off Aden\n\n"
+        "A drone hit a tanker off Aden on Tuesday, the United Kingdom Maritime Trade Operations centre said.\n\n"
+        "The crew were unhurt."
+    ), published="2024-05-01")
+    events, _ = run_extract(path)
+    news = reported_events(events)
+    assert len(news) == 1 and news[0]["actor1"] != "British military"
+
+
+def test_where_a_ship_was_heading_is_not_where_it_was_hit(run_extract, write_article):
+    path = write_article("heading.txt", (
+        "Missile strikes cargo ship in the Gulf of Aden\n\n"
+        "A missile struck a cargo ship in the Gulf of Aden on Monday as it was heading for the Suez Canal, "
+        "the operator said."
+    ), published="2024-05-07")
+    events, _ = run_extract(path)
+    news = reported_events(events)
+    assert len(news) == 1 and news[0]["location"]["name"] == "Gulf of Aden"
+
+
+def test_a_day_number_the_parser_left_outside_its_month_still_dates_the_event(run_extract, write_article):
+    path = write_article("night.txt", (
+        "Drone attack on a tanker: what we know\n\n"
+        "Published 20 May 2024\n\n"
+        "The drone attack on the tanker on the night of 14 May, off the coast of Aden, fits a pattern of "
+        "strikes on shipping that began last year."
+    ))
+    events, _ = run_extract(path)
+    news = reported_events(events)
+    assert len(news) == 1 and news[0]["date_start"] == "2024-05-14"

@@ -509,6 +509,8 @@ class PlaceResolver:
         if not places:
             country = hints[0] if hints else None
             return Location(ref.text, country, None, None, None, 2 if country else 4), 0
+        if ref.label == "SITE":  # the dictionary's own site ("the Red Sea"), not a province of that name
+            places = tuple(p for p in places if p.kind == "site") or places
         if any(p.fuzzy for p in places):  # a spelling guess is only trusted inside the article's countries
             places = tuple(p for p in places if p.country in (hints or context))
         if not places:

@@ -158,7 +158,7 @@ def _relative_day(low: str, today: date, text: str) -> Optional[DateRange]:
     if re.search(r"\blast week\b", low):
         start = today - timedelta(days=today.weekday() + 7)
         return DateRange(start, start + timedelta(days=6), "week", text)
-    if re.search(r"\bthis week\b", low):
+    if re.search(r"\b(this|earlier in the|later in the) week\b", low):
         start = today - timedelta(days=today.weekday())
         return DateRange(start, today, "week", text)
     return None

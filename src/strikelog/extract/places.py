@@ -10,7 +10,7 @@ from typing import Any, Optional
 from ..records import PlaceRef
 from .responses import _cause_owner
 from .tokens import Component, _Group, _root_group, _Sentence
-from .words import _CARDINAL_DIRECTIONS, _LOCATIVE_PREPS, _NEAR_WORDS, _PLACE_NOUNS, _SITE_NOUNS, _STRIKE_VERBS
+from .words import _CARDINAL_DIRECTIONS, _DESTINATION_VERBS, _LOCATIVE_PREPS, _NEAR_WORDS, _PLACE_NOUNS, _SITE_NOUNS, _STRIKE_VERBS
 
 
 class Places(Component):
@@ -26,7 +26,7 @@ class Places(Component):
             if via_report:
                 continue
             if owner is group or (owner is None and group is _root_group(groups)):
-                refs.append(PlaceRef(span.text, _relation(span), hint, label))
+                refs.append(PlaceRef(self.capital_named(span) or span.text, _relation(span), hint, label))
         sites = [r for r in refs if r.label == "SITE"]
         if sites:
             self.last_site = sites[-1]
@@ -62,8 +62,9 @@ class Places(Component):
             if tag.label in ("ACTOR", "WEAPON", "DEMONYM"):
                 taken.update(range(tag.start, tag.end))
         for tag in sent.tags:
-            if tag.label == "SITE" or (tag.label == "COUNTRY" and _is_locative(doc[tag.start:tag.end])):
-                spans.append((doc[tag.start:tag.end], tag.label))
+            span = doc[tag.start:tag.end]
+            if (tag.label == "SITE" and not _is_destination(span)) or (tag.label == "COUNTRY" and _is_locative(span)):
+                spans.append((span, tag.label))
             if tag.label in ("SITE", "COUNTRY"):
                 taken.update(range(tag.start, tag.end))
         for ent in sent.ents:
@@ -72,6 +73,7 @@ class Places(Component):
                 if span is not None and _is_locative(span):
                     spans.append((span, "GPE"))
                 taken.update(range(ent.start, ent.end))
+        spans += self._unnamed_capitals(sent, taken)
         if sent.title_case:
             return spans  # in "Blast In Ongoing Operation" a capital is no sign of a name
         spans += _named_in_apposition(sent, taken)
@@ -98,6 +100,33 @@ class Places(Component):
                 spans.append((doc[start:tok.i + 1], "GPE"))
                 taken.update(range(start, tok.i + 1))
         return spans
+
+    def _unnamed_capitals(self, sent: _Sentence, taken: set[int]) -> list[tuple[Any, str]]:
+        """ "inside the United Arab Emirates' capital", "on the capital of Yemen": the country's capital,
+        when no name stands beside the word (that is `_named_in_apposition`'s)."""
+        spans = []
+        for tok in sent.span:
+            if (tok.lower_ == "capital" and tok.i not in taken and _is_locative(tok.doc[tok.i:tok.i + 1])
+                    and not any(c.dep_ in ("appos", "compound") and c.pos_ == "PROPN" for c in tok.children)
+                    and self.capital_of(tok) is not None):
+                spans.append((tok.doc[tok.i:tok.i + 1], "GPE"))
+                taken.add(tok.i)
+        return spans
+
+    def capital_of(self, tok: Any) -> Optional[str]:
+        """The capital city of the country a 'capital' token belongs to ("X's capital", "the capital of X",
+        "the Saudi capital")."""
+        owners = [c for c in tok.children if c.dep_ in ("poss", "amod", "compound")]
+        owners += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        for owner in owners:
+            for tag in self.tags_in(list(owner.subtree)):
+                entry = self.lex.countries.get(tag.key) if tag.label in ("COUNTRY", "DEMONYM") else None
+                if entry is not None and entry.capital:
+                    return entry.capital
+        return None
+
+    def capital_named(self, span: Any) -> Optional[str]:
+        return self.capital_of(span.root) if len(span) == 1 and span.root.lower_ == "capital" else None
 
     def _site_compounds(self, sent: _Sentence, taken: set[int]) -> list[tuple[Any, str]]:
         """ "at the Kramatorsk railway station": a name compounded with the place noun of a locative
@@ -158,6 +187,14 @@ def _strip_det(span: Any) -> Optional[Any]:
     while start < span.end and span.doc[start].lower_ in ("the", "a", "an"):
         start += 1
     return span.doc[start:span.end] if start < span.end else None
+
+
+def _is_destination(span: Any) -> bool:
+    """ "traffic heading for the Suez Canal", "a ship bound for Aden": where it was going, not where it was."""
+    root = span.root
+    prep = root.head if root.dep_ == "pobj" else None
+    return (prep is not None and prep.lower_ in ("for", "to", "toward", "towards")
+            and prep.head.lemma_.lower() in _DESTINATION_VERBS)
 
 
 def _is_locative(span: Any) -> bool:

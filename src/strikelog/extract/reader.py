@@ -65,6 +65,11 @@ class ArticleReader(Triggers, Responses, Arguments, Places, Times, Casualties, A
                 mention.context_time = context
                 for target in group.responds_to_groups:
                     _mark_cause(sentence_mentions[target])
+            news = _the_news(found)
+            for target in self.causes_of_the_news(groups):
+                _mark_cause(sentence_mentions[target])
+                if news is not None:
+                    news.responds_to_mentions.append(base + target)
             found.extend(sentence_mentions)
             context = self.calendar_time(sent) or context
         return found
@@ -112,6 +117,13 @@ class ArticleReader(Triggers, Responses, Arguments, Places, Times, Casualties, A
         if actor1:
             self.last_actor = actor1
         return mention
+
+
+def _the_news(found: list[Mention]) -> Optional[Mention]:
+    """The article's news so far: its first reported mention that is not generic and says who,
+    whom, where, when or how many."""
+    return next((m for m in found if m.status == "reported" and not m.generic and (
+        m.actor1 or m.actor2 or m.places or m.time_exprs or m.fatalities.known)), None)
 
 
 def extract(parsed: ParsedArticle, lex: Optional[Lexicon] = None) -> list[Mention]:

@@ -38,23 +38,34 @@ class Responses(Component):
         """The phrases that say what an event answers: a cue preposition on the trigger ('in retaliation
         for', 'after'), an 'after ...' clause, or, when the trigger is the subject of 'come', 'follow',
         'occur', that verb's 'after ...' or the object of 'follow'."""
-        own = {member.i, *(c.i for c in member.children)}
-        for prep in member.subtree:
-            in_phrase = prep.head.dep_ == "pobj" and prep.head.head.head.i in own  # "in retaliation for"
-            if prep.dep_ == "prep" and (prep.head.i in own or in_phrase):
-                is_cue = prep.lower_ in ("after", "following") or any(
-                    c.split()[-1] == prep.lower_ and _says_cue(c, text) for c in cues)
-                if is_cue or (prep.lower_ == "to" and group.lemma == "respond"):
-                    yield prep
         heads = [member]
         if member.dep_ in ("nsubj", "nsubjpass") and member.head.lemma_ in _SEQUENCE_VERBS:
-            verb = member.head
+            verb = member.head  # "the strikes came in response to ...", "X followed Y"
             heads.append(verb)
-            yield from (c for c in verb.children if (c.dep_ == "dobj" and verb.lemma_ == "follow")
-                        or (c.dep_ == "prep" and c.lower_ == "after"))
+            yield from (c for c in verb.children if c.dep_ == "dobj" and verb.lemma_ == "follow")
+        yield from _cue_phrases(heads, group, text, cues)
         for head in heads:
             yield from (c for c in head.children if c.dep_ == "advcl"
                         and any(m.dep_ == "mark" and m.lower_ == "after" for m in c.children))
+
+    def causes_of_the_news(self, groups: list[_Group]) -> list[int]:
+        """ "This latest escalation comes after the Houthis claimed an attack ...", "It follows nights of
+        raids in the wake of a Houthi attack": an event in an 'after' or cue phrase of come/follow whose
+        subject is no event of the sentence is what the article's news answers."""
+        members = {m.i for g in groups for m in g.members}
+        cue_nouns = {c.split()[-2] for c in self.rules["response_cues"] if len(c.split()) >= 3}
+        out = []
+        for gi, group in enumerate(groups):
+            path = []
+            for node in group.members[0].ancestors:
+                if node.lemma_.lower() in _SEQUENCE_VERBS:
+                    subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+                    eventless = bool(subjects) and not any(t.i in members for t in subjects[0].subtree)
+                    if eventless and any(_says_after(t, cue_nouns) for t in path):
+                        out.append(gi)
+                    break
+                path.append(node)
+        return out
 
     def read_response_text(self, sent: _Sentence, group: _Group, mention: Mention) -> None:
         """The words after 'in retaliation for', for the event told before them (the one named after it is the cause)."""
@@ -67,6 +78,27 @@ class Responses(Component):
                 return
         if any(c.lower_ in ("retaliatory",) for m in group.members for c in m.children):
             mention.responds_to_text = ""
+
+
+def _cue_phrases(heads: list[Any], group: _Group, text: str, cues: list[str]):
+    """The cue prepositions ('after', 'following', the last word of 'in retaliation for') on these
+    words or on the noun of a cue phrase hung on them."""
+    own = {h.i for h in heads} | {c.i for h in heads for c in h.children}
+    for head in heads:
+        for prep in head.subtree:
+            in_phrase = prep.head.dep_ == "pobj" and prep.head.head.head.i in own  # "in retaliation for"
+            if prep.dep_ == "prep" and (prep.head.i in own or in_phrase):
+                is_cue = prep.lower_ in ("after", "following") or any(
+                    c.split()[-1] == prep.lower_ and _says_cue(c, text) for c in cues)
+                if is_cue or (prep.lower_ == "to" and group.lemma == "respond"):
+                    yield prep
+
+
+def _says_after(tok: Any, cue_nouns: set[str]) -> bool:
+    """A word on the way up from an event that makes it earlier than its clause: 'after', 'following',
+    an 'after' clause, the noun of a cue phrase ('in the wake of')."""
+    return (tok.lower_ in ("after", "following") or tok.lemma_.lower() in cue_nouns
+            or any(c.dep_ == "mark" and c.lower_ == "after" for c in tok.children))
 
 
 @lru_cache(maxsize=64)

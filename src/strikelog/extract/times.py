@@ -56,7 +56,7 @@ def _tense(tok: Any) -> str:
 
 def _time_spans(sent: _Sentence) -> list[Any]:
     span = sent.span
-    spans = [ent for ent in sent.ents if ent.label_ in ("DATE", "TIME")]
+    spans = [_with_day_number(ent) for ent in sent.ents if ent.label_ in ("DATE", "TIME")]
     covered = {i for ent in spans for i in range(ent.start, ent.end)}
     for tok in span:  # weekday names the model did not label
         if tok.i not in covered and re.fullmatch(r"(mon|tues|wednes|thurs|fri|satur|sun)day('s)?", tok.lower_):
@@ -66,6 +66,20 @@ def _time_spans(sent: _Sentence) -> list[Any]:
         if found is not None and not any(i in covered for i in range(found.start, found.end)):
             spans.append(found)
     return spans
+
+
+def _with_day_number(ent: Any) -> Any:
+    """ "on the night of 12 February": the parser may leave the day's number outside the month it
+    modifies; give it back ("12 February", "12th of February")."""
+    doc, start = ent.doc, ent.start
+    if start >= 2 and doc[start - 1].lower_ == "of" and _DAY_NUMBER.fullmatch(doc[start - 2].text):
+        return doc[start - 2:ent.end]
+    if start >= 1 and _DAY_NUMBER.fullmatch(doc[start - 1].text) and doc[start - 1].head.i in range(ent.start, ent.end):
+        return doc[start - 1:ent.end]
+    return ent
+
+
+_DAY_NUMBER = re.compile(r"(0?[1-9]|[12]\d|3[01])(st|nd|rd|th)?")
 
 
 def _right_after_reporting(span: Any, reporting: set[str]) -> bool:

@@ -35,7 +35,7 @@ class Triggers(Component):
             ):
                 hits.append((tok, {"pos": ["VERB"], "hint": None}, "fire"))
         inside_names = {i for t in sent.tags if t.label in ("WEAPON", "ACTOR", "SITE") for i in range(t.start, t.end)}
-        hits = [h for h in hits if not self.is_irrealis(h[0]) and h[0].i not in inside_names]
+        hits = [h for h in hits if not self.is_irrealis(h[0]) and h[0].i not in inside_names and not _inside_org_name(h[0], sent)]
         if len(hits) > 1:  # a sentence-initial participle beside a real predicate is a modifier ("Targeting pod ...")
             hits = [h for h in hits if not (h[0].i == sent.span.start and h[0].tag_ == "VBG")]
         if not hits:
@@ -86,6 +86,12 @@ class Triggers(Component):
                 break
             node = node.head
         return False
+
+
+def _inside_org_name(tok: Any, sent: _Sentence) -> bool:
+    """ "the Maritime Trade Operations centre", "the Counter-Terrorism Strike Force": a capitalised word
+    inside an organisation's name, past its first word ("Operation Sindoor" stays an operation)."""
+    return (tok.ent_type_ == "ORG" and tok.ent_iob_ == "I" and tok.text[:1].isupper() and not sent.title_case)
 
 
 def _verb_bases(word: str) -> set[str]:

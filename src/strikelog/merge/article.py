@@ -102,12 +102,21 @@ def _same_story(open_frame: Frame, frame: Frame, mentions: list[Mention], lex: L
         return False
     if _headline_only(frame, mentions):  # a headline's parties are often misread: place and day decide
         return not dates_conflict(frame.when, open_frame.when) and places_relation(frame.where, open_frame.where) != "conflict"
-    if open_frame.named_places and frame.named_places and not open_frame.named_places & frame.named_places:
+    if (open_frame.named_places and frame.named_places and not open_frame.named_places & frame.named_places
+            and not _one_place(open_frame.where, frame.where)):
         return False
     if _frame_affinity(open_frame, frame, lex, across=True) is None or _finer_than(frame, open_frame, mentions):
         return False
     opening = mentions[min(frame.mentions, key=lambda i: mentions[i].sentence_index)]
     return not (set(re.findall(r"[a-z]+", opening.sentence.lower())) & _SETS_APART)
+
+
+def _one_place(a: Location, b: Location) -> bool:
+    """Two names of one place: a town that gives its province its name and a district or depot of it
+    close by ("Musaffah", in the province of Abu Dhabi, and Abu Dhabi). Two villages of one province
+    stay two places."""
+    eponymous = a.name is not None and b.name is not None and (a.name == b.admin1 or b.name == a.admin1)
+    return eponymous and a.country == b.country and places_relation(a, b) == "same"
 
 
 def _finer_than(frame: Frame, open_frame: Frame, mentions: list[Mention]) -> bool:

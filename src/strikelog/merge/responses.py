@@ -35,8 +35,9 @@ def _resolve_responses(frames: list[Frame], mentions: list[Mention], lex: Lexico
         for i in frame.mentions:
             m = mentions[i]
             frame.answers = frame.answers or bool(m.responds_to_mentions) or m.responds_to_text is not None
-            found += [t for j in m.responds_to_mentions for t in frame_of.get(j, [])]
-            if m.responds_to_text:
+            parsed = [t for j in m.responds_to_mentions for t in frame_of.get(j, []) if t != n]
+            found += parsed
+            if m.responds_to_text and not parsed:  # the parse names no other frame: look for its words
                 found += _frames_named(m.responds_to_text, frames, mentions, skip=n)
             elif m.responds_to_text == "":
                 found += [t for t, other in enumerate(frames) if other.status == "reported" and other.actor1
