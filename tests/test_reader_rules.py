@@ -153,3 +153,17 @@ def test_a_day_number_the_parser_left_outside_its_month_still_dates_the_event(ru
     events, _ = run_extract(path)
     news = reported_events(events)
     assert len(news) == 1 and news[0]["date_start"] == "2024-05-14"
+
+
+def test_the_lives_an_attack_claimed_and_the_group_accused_of_orchestrating_it(run_extract, write_article):
+    path = write_article("camp.txt", (
+        "Blast at a displaced persons camp near Bunia\n\n"
+        "An explosion at a camp for displaced people near Bunia has claimed the lives of 7 people, local "
+        "officials said on Tuesday.\n\n"
+        "A rights group has accused CODECO militiamen of orchestrating the attack."
+    ), published="2024-06-04")
+    events, _ = run_extract(path)
+    news = reported_events(events)
+    assert len(news) == 1
+    assert news[0]["fatalities"]["best"] == 7
+    assert news[0]["actor1"] == "CODECO"

@@ -55,6 +55,8 @@ class Arguments(Component):
                     elif c.dep_ == "prep" and c.lower_ in ("with", "using"):
                         instruments.extend(g for g in c.children if g.dep_ == "pobj")
                 head = member.head
+                if agent is None and member.dep_ == "dobj" and _pos_class(head) == "VERB":
+                    agent = _accused(head)  # "accused M23 rebels of orchestrating the attack"
                 if agent is None and member.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in light:
                     agent = next((c for c in head.children if c.dep_ == "nsubj"), None)
                     if agent is None and head.dep_ == "acl":  # "US forces ... conducted strikes" parsed as a modifier
@@ -185,7 +187,11 @@ class Arguments(Component):
 def _accused(verb: Any) -> Optional[Any]:
     """ "HRW accused Malian troops of killing 300 civilians": the one accused does what the gerund says."""
     prep = verb.head
-    if verb.dep_ != "pcomp" or prep.lower_ != "of" or prep.head.lemma_.lower() not in _ACCUSING_VERBS:
+    if verb.dep_ != "pcomp" or prep.lower_ != "of":
+        return None
+    if prep.head.dep_ == "dobj" and prep.head.head.lemma_.lower() in _ACCUSING_VERBS:
+        return prep.head  # the parser hung "of ..." on the one accused
+    if prep.head.lemma_.lower() not in _ACCUSING_VERBS:
         return None
     return next((c for c in prep.head.children if c.dep_ == "dobj"), None)
 

@@ -58,7 +58,7 @@ class Casualties(Component):
                 if tok.pos_ == "ADJ" and tok.dep_ in ("amod",):
                     continue
                 count = _count_of(tok, own_head=True)
-                if count is None and tok.lemma_.lower() == "death":
+                if count is None and tok.lemma_.lower() in ("death", "life"):  # "the deaths of", "claimed the lives of"
                     of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
                     pobj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
                     count = _count_of(pobj) if pobj is not None else None
