@@ -167,3 +167,29 @@ def test_the_lives_an_attack_claimed_and_the_group_accused_of_orchestrating_it(r
     assert len(news) == 1
     assert news[0]["fatalities"]["best"] == 7
     assert news[0]["actor1"] == "CODECO"
+
+
+def test_we_in_a_quote_is_whoever_speaks_never_the_last_party_named(run_extract, write_article):
+    path = write_article("we.txt", (
+        "Jets strike rebel positions near Hodeidah\n\n"
+        "Houthi fighters fired drones at a cargo ship in the Red Sea on Saturday.\n\n"
+        "Jets struck rebel positions near Hodeidah on Sunday.\n\n"
+        "\"We targeted command posts north of the city,\" an unnamed official said."
+    ), published="2024-03-04")
+    events, _ = run_extract(path)
+    houthi = [e for e in reported_events(events) if e["actor1"] == "Houthis"]
+    assert len(houthi) == 1  # the drones fired at the ship
+    assert not any("We targeted" in ev["sentence"] for ev in houthi[0]["evidence"])
+
+
+def test_a_named_commander_and_fifty_others_are_fifty_one_dead_of_one_strike(run_extract, write_article):
+    path = write_article("commander.txt", (
+        "Strike on a camp in Gaza kills a commander\n\n"
+        "An Israeli air strike hit the Nuseirat refugee camp in central Gaza on Sunday.\n\n"
+        "The army said that the operation killed commander Ahmad Ziad and 50 other members of the group.\n\n"
+        "The strike also destroyed the group's underground tunnels."
+    ), published="2023-11-06")
+    events, _ = run_extract(path)
+    news = reported_events(events)
+    assert len(news) == 1
+    assert news[0]["fatalities"]["best"] == 51

@@ -92,6 +92,8 @@ class Arguments(Component):
         if tok.lower_ in _PRONOUNS:
             if not pronouns:
                 return None
+            if tok.lower_ in _FIRST_PERSON:  # "We targeted ...": whoever speaks, never the last party named
+                return speaker.actor if speaker and speaker.actor else None
             antecedent = self.antecedent(tok, sent, others)
             if antecedent:
                 return antecedent
@@ -182,6 +184,9 @@ class Arguments(Component):
                     and tok.lower_ not in self.rules["common_names"]):
                 names.append(tok.lower_)
         return sorted(set(names))
+
+
+_FIRST_PERSON = {"we", "our", "us"}
 
 
 def _accused(verb: Any) -> Optional[Any]:

@@ -79,9 +79,10 @@ def _count_of(tok: Any, own_head: bool = False) -> Optional[Count]:
     """The number a noun phrase gives to a casualty word: 'two soldiers and a civilian' -> 3."""
     if tok is None:
         return None
-    if tok.ent_type_ == "PERSON" and not own_head:
-        return Count(1, 1, 1)
     pieces = [tok] + [c for c in tok.conjuncts if c.i > tok.i]
+    if tok.ent_type_ == "PERSON" and not own_head:  # "commander X and 50 other members": one and fifty
+        others = _count_of(pieces[1]) if len(pieces) > 1 else None
+        return _plus_one(others) if others is not None else Count(1, 1, 1)
     words: list[str] = []
     for piece in pieces:
         left = [t for t in piece.subtree if t.i <= piece.i and t.dep_ not in ("prep", "pobj", "relcl", "punct")]
@@ -96,6 +97,10 @@ def _count_of(tok: Any, own_head: bool = False) -> Optional[Count]:
     if count is None and tok.ent_type_ == "PERSON":
         return Count(1, 1, 1)
     return count
+
+
+def _plus_one(count: Count) -> Count:
+    return Count(*(None if n is None else n + 1 for n in (count.best, count.low, count.high)))
 
 
 def _token_at(span: Any, char_offset: int) -> Any:

@@ -36,6 +36,8 @@ def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None,
             scored = [(e + (1.0 if _nearby(f, m, mentions, same=True) else 0.0), r, n, f) for e, r, n, f in scored]
         needed = 0.5 if (m.generic or m.anaphoric or poor or thin) else 3
         fitting = [t for t in scored if t[0] >= needed]  # evidence decides; salience only breaks ties
+        if not fitting and (m.generic or m.anaphoric) and m.fatalities.known and len(scored) == 1 and scored[0][1]:
+            fitting = scored  # "the operation killed ...": the one event open that it can be
         target = max(fitting, key=lambda t: (t[0] + t[1], t[2]))[3] if fitting else None
         if poor and m.plural and not m.generic and _spans_places([t[3] for t in scored]):
             target = next((t[3] for t in scored if t[3].operation), None)  # one statement about several sites
@@ -124,7 +126,8 @@ def _finer_than(frame: Frame, open_frame: Frame, mentions: list[Mention]) -> boo
     place keeps it apart (the operation lends it its details later, `_lend_operation_details`)."""
     if not _is_specific(frame.where) or _is_specific(open_frame.where):
         return False
-    return open_frame.where.name is not None or any(mentions[i].plural for i in open_frame.mentions)
+    return open_frame.where.name is not None or any(
+        mentions[i].plural and not mentions[i].generic for i in open_frame.mentions)  # "the operation killed X and 50 others": one strike
 
 
 def _trigger_family(word: str) -> str:
