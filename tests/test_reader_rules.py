@@ -193,3 +193,31 @@ def test_a_named_commander_and_fifty_others_are_fifty_one_dead_of_one_strike(run
     news = reported_events(events)
     assert len(news) == 1
     assert news[0]["fatalities"]["best"] == 51
+
+
+def test_one_state_striking_another_told_the_same_day_is_one_event(run_extract, write_article):
+    first = write_article("barrage_a.txt", (
+        "Iran fires missiles at Israel\n\n"
+        "Iran launched a missile attack on Israel on Sunday, the Israeli military said."
+    ), published="2025-03-02")
+    second = write_article("barrage_b.txt", (
+        "Sirens sound across Israel\n\n"
+        "Iranian forces launched missiles that struck near Haifa, wounding three people, police said.\n\n"
+        "The barrage lasted about an hour."
+    ), published="2025-03-02")
+    events, _ = run_extract(first, second)
+    news = reported_events(events)
+    assert len(news) == 1
+    assert set(news[0]["sources"]) == {"barrage_a", "barrage_b"}
+
+
+def test_what_an_earlier_attack_answered_is_not_what_the_news_answers(run_extract, write_article):
+    path = write_article("second.txt", (
+        "Drones hit a depot in Kursk\n\n"
+        "Ukrainian drones hit a fuel depot in Kursk on Monday, the governor said.\n\n"
+        "The attack is the second on the depot, following a drone raid in March that came in response "
+        "to a Russian strike on a power plant in Kharkiv."
+    ), published="2025-06-10")
+    events, _ = run_extract(path)
+    news = reported_events(events)
+    assert len(news) == 1 and news[0]["responds_to"] == []

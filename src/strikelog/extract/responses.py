@@ -24,7 +24,7 @@ class Responses(Component):
         for gi, group in enumerate(groups):
             for member in group.members:
                 for clause in self._answered_clauses(member, group, text, cues):
-                    inside = [member_of[t.i] for t in clause.subtree if member_of.get(t.i, gi) != gi]
+                    inside = _outermost([(t, member_of[t.i]) for t in clause.subtree if member_of.get(t.i, gi) != gi], clause)
                     later = sorted((i, g) for i, g in member_of.items() if g != gi and i > clause.left_edge.i)
                     # a misparsed clause may leave its event outside the subtree: then the next one in the text
                     targets = inside or [g for _, g in later[:1]]
@@ -60,20 +60,24 @@ class Responses(Component):
             for node in group.members[0].ancestors:
                 if node.lemma_.lower() in _SEQUENCE_VERBS:
                     subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
-                    eventless = bool(subjects) and not any(t.i in members for t in subjects[0].subtree)
+                    told_by = node.head if node.dep_ == "relcl" else None  # "an assault that came in response to"
+                    eventless = (bool(subjects) and not any(t.i in members for t in subjects[0].subtree)
+                                 and not (told_by is not None and told_by.i in members))
                     if eventless and any(_says_after(t, cue_nouns) for t in path):
                         out.append(gi)
                     break
                 path.append(node)
         return out
 
-    def read_response_text(self, sent: _Sentence, group: _Group, mention: Mention) -> None:
-        """The words after 'in retaliation for', for the event told before them (the one named after it is the cause)."""
+    def read_response_text(self, sent: _Sentence, group: _Group, groups: list[_Group], mention: Mention) -> None:
+        """The words after 'in retaliation for', for the event told before them (the one named after it
+        is the cause), unless the phrase hangs on another event ("an assault that came in response to")."""
         low = sent.text.lower()
         trigger_at = group.members[0].idx - sent.span.start_char
+        others = {m.i for g in groups if g is not group for m in g.members}
         for cue in self.rules["response_cues"]:
             at = low.find(cue)
-            if 0 <= at and trigger_at < at:
+            if 0 <= at and trigger_at < at and not _hangs_on(_token_at_char(sent, at), others, group):
                 mention.responds_to_text = sent.text[at + len(cue):].strip(" .,\"")
                 return
         if any(c.lower_ in ("retaliatory",) for m in group.members for c in m.children):
@@ -92,6 +96,35 @@ def _cue_phrases(heads: list[Any], group: _Group, text: str, cues: list[str]):
                     c.split()[-1] == prep.lower_ and _says_cue(c, text) for c in cues)
                 if is_cue or (prep.lower_ == "to" and group.lemma == "respond"):
                     yield prep
+
+
+def _token_at_char(sent: _Sentence, offset: int) -> Any:
+    return next((t for t in sent.span if t.idx - sent.span.start_char >= offset), sent.span.root)
+
+
+def _hangs_on(tok: Any, others: set[int], group: _Group) -> bool:
+    """The word's nearest event above it is another group's."""
+    own = {m.i for m in group.members}
+    for node in tok.ancestors:
+        if node.i in own:
+            return False
+        if node.i in others:
+            return True
+    return False
+
+
+def _outermost(found: list[tuple[Any, int]], clause: Any) -> list[int]:
+    """The events a cause phrase names itself, not those named inside it ("following an assault in
+    April that came in response to a strike on the consulate": the assault)."""
+    def depth(tok: Any) -> int:
+        steps = 0
+        while tok is not clause and tok.head is not tok and steps < 50:
+            tok, steps = tok.head, steps + 1
+        return steps
+    if not found:
+        return []
+    least = min(depth(t) for t, _ in found)
+    return list(dict.fromkeys(g for t, g in found if depth(t) <= least + 1))
 
 
 def _says_after(tok: Any, cue_nouns: set[str]) -> bool:

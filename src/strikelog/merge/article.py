@@ -27,7 +27,7 @@ def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None,
         m = mentions[index]
         if m.status == "aggregate":
             continue
-        scored = [(affinity(f, m, lex), f) for f in frames if not _other_named_place(f, m)]
+        scored = [(affinity(f, m, lex), f) for f in frames if not _other_named_place(f, m) and not _answer_of(f, index, mentions)]
         scored = [(s + _same_wording(f, m, mentions), _nearby(f, m, mentions), _last_sentence(f, mentions), f)
                   for s, f in scored if s is not None]
         poor = not (m.where.name or m.when.start)
@@ -86,6 +86,18 @@ def _article_events(frames: list[Frame], mentions: list[Mention], lex: Lexicon) 
     return [f for f in frames if f in kept]
 
 
+def _answer_of(frame: Frame, index: int, mentions: list[Mention]) -> bool:
+    """The mention answers one of the frame's, or one of them answers it."""
+    return any(j in frame.mentions for j in mentions[index].responds_to_mentions) or any(
+        index in mentions[i].responds_to_mentions for i in frame.mentions)
+
+
+def _answers(a: Frame, b: Frame, mentions: list[Mention]) -> bool:
+    """A report of `a` says it answers a report of `b`: an event is not its own cause."""
+    told = set(b.mentions)
+    return any(j in told for i in a.mentions for j in mentions[i].responds_to_mentions)
+
+
 def _headline_only(frame: Frame, mentions: list[Mention]) -> bool:
     return all(mentions[i].sentence_index == 0 and mentions[i].anaphoric for i in frame.mentions)
 
@@ -100,7 +112,7 @@ def _same_status(a: Frame, b: Frame, mentions: list[Mention]) -> bool:
 
 
 def _same_story(open_frame: Frame, frame: Frame, mentions: list[Mention], lex: Lexicon) -> bool:
-    if not _same_status(open_frame, frame, mentions):
+    if not _same_status(open_frame, frame, mentions) or _answers(open_frame, frame, mentions) or _answers(frame, open_frame, mentions):
         return False
     if _headline_only(frame, mentions):  # a headline's parties are often misread: place and day decide
         return not dates_conflict(frame.when, open_frame.when) and places_relation(frame.where, open_frame.where) != "conflict"

@@ -1,15 +1,16 @@
 """Blocking: the keys a frame is filed under (`blocking_keys`) and those under which its merge
 candidates are found (`probe_keys`): day, grid cell, place name, region, proper names and named
-weapons, each within a month. `KeyIndex` is the in-memory index; the store keeps the same one in
-SQLite."""
+weapons, each within a month; who struck which country on which day. `KeyIndex` is the in-memory
+index; the store keeps the same one in SQLite."""
 from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from datetime import timedelta
 
 from ..records import DateRange
 from .frames import Frame
-from .scoring import _GENERIC_WEAPONS, NEAR_KM, possible_days
+from .scoring import _GENERIC_WEAPONS, NEAR_KM, _told_day, possible_days
 
 GRID_DEGREES = 1.0  # blocking cell (degrees of latitude and longitude)
 EARTH_KM = 6371.0
@@ -24,7 +25,17 @@ def blocking_keys(frame: Frame) -> set[str]:
     keys = {f"d:{frame.when.start.isoformat()}:{frame.where.country or '-'}"} if frame.when.precision == "day" else set()
     for stem in _stems(frame, neighbours=False):
         keys |= {f"{stem}:{m}" for m in months}
-    return keys
+    return keys | _strike_keys(frame, spread=0)
+
+
+def _strike_keys(frame: Frame, spread: int) -> set[str]:
+    """Who struck which country on the day told, or within `spread` days of it
+    (`scoring._one_strike_across_a_border`)."""
+    day = _told_day(frame)
+    if day is None or not frame.actor1 or not frame.where.country:
+        return set()
+    return {f"x:{frame.actor1}:{frame.where.country}:{(day + timedelta(days=n)).isoformat()}"
+            for n in range(-spread, spread + 1)}
 
 
 def probe_keys(frame: Frame) -> tuple[set[str], set[str]]:
@@ -35,6 +46,7 @@ def probe_keys(frame: Frame) -> tuple[set[str], set[str]]:
         day = f"d:{frame.when.start.isoformat()}:"
         exact |= {day + frame.where.country, day + "-"} if frame.where.country else set()
         prefixes |= set() if frame.where.country else {day}
+    exact |= _strike_keys(frame, spread=1)
     for stem in _stems(frame, neighbours=True):
         if stem.endswith(":*"):  # a named weapon in a country not known: any country's
             prefixes.add(stem[:-1])

@@ -38,20 +38,29 @@ def _resolve_responses(frames: list[Frame], mentions: list[Mention], lex: Lexico
             parsed = [t for j in m.responds_to_mentions for t in frame_of.get(j, []) if t != n]
             found += parsed
             if m.responds_to_text and not parsed:  # the parse names no other frame: look for its words
-                found += _frames_named(m.responds_to_text, frames, mentions, skip=n)
+                found += _frames_named(m.responds_to_text, frames, mentions, skip=n, common=_country_words(lex))
             elif m.responds_to_text == "":
                 found += [t for t, other in enumerate(frames) if other.status == "reported" and other.actor1
                           and actor_relation(other.actor1, frame.actor2, lex) == "same"][:1]
         frame.responds_to = [t for t in dict.fromkeys(found) if t != n]
 
 
-def _frames_named(text: str, frames: list[Frame], mentions: list[Mention], skip: int) -> list[int]:
-    """The first frame but `skip` (the one answering) whose sentences share a proper name with the response phrase."""
-    names = {w for w in _PROPER.findall(text) if w not in _NOT_NAMES}
+def _frames_named(text: str, frames: list[Frame], mentions: list[Mention], skip: int, common: frozenset = frozenset()) -> list[int]:
+    """The first frame but `skip` (the one answering) whose sentences share a proper name with the
+    response phrase; country names and demonyms (`common`) name no one event."""
+    names = {w for w in _PROPER.findall(text) if w not in _NOT_NAMES and w not in common}
     for n, frame in enumerate(frames):
         if n != skip and names and any(names & set(_PROPER.findall(mentions[i].sentence)) for i in frame.mentions):
             return [n]
     return []
+
+
+def _country_words(lex: Lexicon) -> frozenset:
+    words = set()
+    for entry in lex.countries.values():
+        for name in (entry.name, *entry.aliases, *entry.demonyms):
+            words.update(_PROPER.findall(name))
+    return frozenset(words)
 
 
 def link_targets(event: Event, frames: dict, lex: Lexicon) -> Optional[list]:

@@ -226,11 +226,30 @@ def _anchored_together(a: Frame, b: Frame, lex: Lexicon) -> bool:
     if places_relation(a.where, b.where) == "same":  # and something else: two events can share a town
         return bool(actor_relation(a.actor1, b.actor1, lex) == "same" or _shared_weapon(a.weapons, b.weapons, lex)
                     or _same_day(a.when, b.when))
-    if _same_day(a.when, b.when):
+    if _same_day(a.when, b.when) or _one_strike_across_a_border(a, b, lex):
         return True
     if _shared_toll(a, b) and a.where.country and a.where.country == b.where.country:
         return True  # "14 killed" in Yemen by both: the same strike, however each names the place
     return bool((set(a.weapons) & set(b.weapons)) - _GENERIC_WEAPONS)
+
+
+def _one_strike_across_a_border(a: Frame, b: Frame, lex: Lexicon) -> bool:
+    """One state's forces striking the same other country, told within a day of each other ("Iran fired
+    missiles at Israel" and "missiles fell near Jerusalem"): a strike across a border is rare enough
+    for the pair, the country and the day to make it one, however each report names the place."""
+    state = lex.country_of_military(a.actor1) if a.actor1 else None
+    if state is None or actor_relation(a.actor1, b.actor1, lex) != "same":
+        return False
+    country = a.where.country
+    if not country or country != b.where.country or country == state:
+        return False
+    day_a, day_b = _told_day(a), _told_day(b)
+    return day_a is not None and day_b is not None and abs((day_a - day_b).days) <= 1
+
+
+def _told_day(frame: Frame):
+    """The day a frame's event happened, or else the day its article speaks from."""
+    return frame.when.start if frame.when.precision == "day" else frame.article_day
 
 
 def _frame_affinity(a: Frame, b: Frame, lex: Lexicon, across: bool = False) -> Optional[float]:
