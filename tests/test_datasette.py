@@ -128,3 +128,75 @@ def test_events_flat_follows_the_ledger_when_events_change(web_ledger, tmp_path,
         assert store.db.execute("SELECT count(*) FROM events_flat WHERE event_id = ?", (gone,)).fetchone()[0] == 0
         store.db.execute("INSERT INTO events_flat_fts (events_flat_fts) VALUES ('integrity-check')")
     assert len(rows_of(get(serve(db), "/ledger/events_flat.json?_size=max").json())) == len(everything) - 1
+
+
+def fts_tables(db) -> list[str]:
+    with sqlite3.connect(db) as con:
+        return [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%fts5%'")]
+
+
+def web_search(db, q) -> set[str]:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from strikelog.web import create_app
+
+    response = TestClient(create_app(db)).get("/api/v1/events", params={"q": q, "status": "all", "page_size": 1000})
+    assert response.status_code == 200, response.text
+    return {e["event_id"] for e in response.json()["events"]}
+
+
+def datasette_search(db, q) -> set[str]:
+    """Datasette's search box with the web's query (every word, the last as a prefix: store.fts_query)."""
+    from urllib.parse import urlencode
+
+    from strikelog.store import fts_query
+
+    name = db.stem
+    query = urlencode({"_search": fts_query(q), "_searchmode": "raw", "_size": "max"})
+    return {r["event_id"] for r in rows_of(get(serve(db), f"/{name}/events_flat.json?{query}").json())}
+
+
+SEARCHES = ["retaliation", "Katyusha", "katyu", "Retaliation kata'ib", "kharkiv missil", "zzzunknownword"]
+
+
+def test_the_web_and_datasette_search_one_index(web_ledger, everything):
+    """One full-text index in the ledger, events_flat_fts: the page's search box (the API's q) and
+    Datasette's find the same events for the same words."""
+    assert fts_tables(web_ledger) == ["events_flat_fts"]
+    found_any = False
+    for q in SEARCHES:
+        web = web_search(web_ledger, q)
+        assert web == datasette_search(web_ledger, q), q
+        found_any |= bool(web)
+    assert found_any and not web_search(web_ledger, "zzzunknownword")
+
+
+def test_a_version_4_ledger_loses_its_second_index_on_open(web_ledger, tmp_path, everything):
+    """A ledger written before schema version 5 has events_search beside events_flat_fts; the first
+    command that opens it (here `strikelog events`) drops it, and both searches go on finding the same."""
+    from click.testing import CliRunner
+
+    from strikelog.cli import cli
+    from strikelog.store import SCHEMA_VERSION
+
+    db = tmp_path / "old.db"
+    shutil.copy(web_ledger, db)
+    with sqlite3.connect(db) as old:
+        old.execute("CREATE VIRTUAL TABLE events_search USING fts5(event_id UNINDEXED, body,"
+                    " tokenize='unicode61 remove_diacritics 2')")
+        old.execute("INSERT INTO events_search (rowid, event_id, body) SELECT rowid, event_id, event_type FROM events")
+        old.execute("PRAGMA user_version = 4")
+    assert fts_tables(db) == ["events_flat_fts", "events_search"]
+    result = CliRunner().invoke(cli, ["events", "--db", str(db), "--all", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)) == len(everything)
+    assert fts_tables(db) == ["events_flat_fts"]
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        con.execute("INSERT INTO events_flat_fts (events_flat_fts, rank) VALUES ('integrity-check', 1)")
+    for q in SEARCHES:
+        assert web_search(db, q) == web_search(web_ledger, q) == datasette_search(db, q), q

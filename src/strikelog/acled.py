@@ -127,7 +127,7 @@ class AcledCoder:
             "inter2": inter2,
             "interaction": int("".join(sorted(f"{inter1}{inter2}"[:2]))) if inter2 else inter1 * 10,
             "civilian_targeting": "Civilian targeting" if inter2 == 7 or obj["event_type"] == "Violence against civilians" else "",
-            "iso": country.iso_numeric if country else "",
+            "iso": country.iso_numeric if country else 0,  # no ISO 3166 numeric code is 0: the column stays integer
             "region": country.region if country else "",
             "country": country.name if country else "",
             "admin1": loc["admin1"] or "",

@@ -14,20 +14,33 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable, Optional, TypeVar, Union
+from typing import TYPE_CHECKING, Callable, Optional, TypeVar, Union
 
-from . import export, feeds, ingest, merge, place
+from . import export, ingest, merge, place
 from .changes import ChangeTracker, LedgerChanges
 from .config import Settings
 from .errors import EventNotFound, InputError, LedgerError
-from .fetch import Fetcher, FetchSettings, canonical_url, is_url
 from .filters import BadFilter, event_filters  # noqa: F401 (part of the library API: the CLI's and the web's rules)
 from .merge import BlockMerger
-from .pipeline import ArticleResult, analyse  # noqa: F401 (analyse: part of the library API)
 from .records import Article, BatchResult, Event, Problem, RawArticle
 from .resources import Lexicon, lexicon
 from .store import EventFilters, Store, is_database_url
-from .workers import analyse_all, chunked, in_background
+
+# The reader (pipeline, workers: spaCy's pipeline and the extractors) and the fetcher (feeds, fetch: httpx)
+# are imported by the functions that use them, so that reading the ledger (`strikelog events`, `show`,
+# `timeline`, `export`, the Ledger class) loads neither.
+if TYPE_CHECKING:
+    from .fetch import FetchSettings
+    from .pipeline import ArticleResult
+
+
+def __getattr__(name: str):
+    """`analyse` and `ArticleResult` (part of the library API), loaded with the reader when asked for."""
+    if name in ("analyse", "ArticleResult"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 PathLike = Union[str, Path]
 T = TypeVar("T")
@@ -54,6 +67,8 @@ def extract_paths(
     on_problem: Optional[Callable[[Problem], None]] = None, progress: Optional[Progress] = None,
 ) -> BatchResult:
     """Read every article under `paths` as one batch and return its canonical events."""
+    from .workers import analyse_all
+
     settings = settings or Settings()
     problems: list[Problem] = []
 
@@ -88,6 +103,9 @@ def ingest_sources(
     URL, fetched politely (strikelog.fetch) and ingested like an .html file; anything else is a path.
     Only URLs touch the network. A page the ledger already holds is asked for conditionally (a 304
     counts as unchanged)."""
+    from . import feeds
+    from .fetch import Fetcher, canonical_url, is_url
+
     settings = settings or Settings()
     report = IngestReport()
 
@@ -118,6 +136,8 @@ def count_articles(sources: Iterable[PathLike]) -> Optional[int]:
     """How many articles `sources` hold, when that is known without parsing them: one per web page,
     .txt and .html file, one per line of a .jsonl file; None when there is a WARC file (counting its
     records means reading it through)."""
+    from .fetch import is_url
+
     sources = list(sources)
     paths = [s for s in sources if not is_url(s)]
     total = len(sources) - len(paths)
@@ -145,6 +165,8 @@ def ingest_raw_articles(
     merged into the ledger's events. Counts, problems and what changed in the ledger go to `report`.
     Reading, the content-hash check and the worker pool run in a thread of their own, up to
     `settings.merge_every` articles ahead, so the workers go on while this thread saves and merges."""
+    from .workers import in_background
+
     problems: deque[Problem] = deque()  # met in that thread, handed on in this one
     results = in_background(_analysed(raws, store, settings, report, problems.append, progress), settings.merge_every)
     store_results(_handing_on(results, problems, on_problem), store, settings, report, progress)
@@ -166,6 +188,8 @@ def _analysed(
 ) -> Iterator[ArticleResult]:
     """The new and changed articles analysed; hashes are read on a connection of the thread that
     runs this."""
+    from .workers import analyse_all
+
     with store.another() as reader:
         yield from analyse_all(new_or_changed(raws, reader, report, progress, settings.write_batch), settings, on_problem)
 
@@ -178,6 +202,8 @@ def store_results(
     into the ledger's events every `settings.merge_every` articles and at the end (shared by the
     single-machine and the Dask ingest). Merging in rounds keeps the frames a merge holds bounded
     whatever the size of the input. `merge_blocks`: see `assign_events`."""
+    from .workers import chunked
+
     tracker = ChangeTracker()
     unmerged = 0
     for batch in chunked(results, settings.write_batch):
@@ -215,6 +241,8 @@ def new_or_changed(
     """The items whose article's content hash differs from the stored one (or that are not stored
     yet); the others are counted as unchanged. Hashes are looked up `batch` at a time in one query,
     and nothing else is loaded: when nothing is new, nothing is parsed."""
+    from .workers import chunked
+
     for chunk in chunked(items, batch):
         known = store.article_hashes([article(item).id for item in chunk])
         for item in chunk:

@@ -14,8 +14,9 @@ import click
 from . import api, export, terminal
 from .config import Settings
 from .errors import StrikelogError
-from .feeds import read_feed_list
-from .fetch import FetchSettings, is_url
+
+# The reader and the fetcher are imported by the commands that run them (ingest, extract, watch, ...), so
+# that the commands that only read the ledger (events, show, timeline, export, facts) load neither.
 
 DEFAULT_DB = "strikelog.db"
 
@@ -107,6 +108,8 @@ def ingest(sources: tuple[str, ...], db: str, workers: Optional[int], scheduler:
 
         strikelog ingest crawl/ --dask tcp://scheduler:8786 --parquet /shared/run1 --db postgresql://host/ledger
     """
+    from .fetch import FetchSettings, is_url
+
     progress = _progress(quiet, "ingesting", api.count_articles(sources))
     if scheduler:
         if not parquet:
@@ -158,6 +161,8 @@ def watch(feeds: tuple[str, ...], db: str, every: str, once: bool, delay: float,
 
         strikelog watch --every 15m --db ledger.db https://example.org/world/rss.xml
     """
+    from .feeds import read_feed_list
+    from .fetch import FetchSettings
     from .watch import FeedWatcher
 
     interval = parse_interval(every)

@@ -7,8 +7,9 @@ idioms the Store uses the PostgreSQL way. What differs (docs/scale.md):
 
 - text columns use the "C" collation, so that ordering and the key-prefix ranges of the merge's
   blocking index compare code points, as SQLite does, whatever the database's locale;
-- the text search is a GIN index over `to_tsvector('simple', body)` (every word, the last as a
-  prefix, case-blind; accents are not folded, unlike SQLite's FTS5 `remove_diacritics`);
+- the text search is a GIN index on events_flat over `to_tsvector('simple', ...)` of the columns
+  SQLite's events_flat_fts indexes (store.FLAT_TSVECTOR: every word, the last as a prefix,
+  case-blind; accents are not folded, unlike SQLite's FTS5 `remove_diacritics`);
 - a summary is `data::jsonb` minus claims and evidence, so its keys come in jsonb's order;
 - a write transaction takes a transaction-scoped advisory lock first, so two writers queue as
   SQLite's BEGIN IMMEDIATE makes them queue.
@@ -23,10 +24,11 @@ from contextlib import contextmanager
 from typing import Any, Iterable, Sequence
 
 from .errors import LedgerError
-from .store import BUSY_TIMEOUT, FLAT_COLUMNS, EventFilters, Store, _event_where
+from .store import BUSY_TIMEOUT, FLAT_COLUMNS, FLAT_TSVECTOR, EventFilters, Store, _event_where
 
 _WRITE_LOCK = 0x5354524B  # "STRK": the advisory lock every writer of a ledger takes
 SOURCE_ARTICLE_KEY = "event_sources_article_id_fkey"
+FLAT_WORDS_INDEX = f"CREATE INDEX IF NOT EXISTS events_flat_words ON events_flat USING gin ({FLAT_TSVECTOR})"
 
 
 def _tables():
@@ -93,7 +95,8 @@ def _tables():
           *(Column(name, flat_types[name]) if name in flat_types else txt(name, nullable=name != "status")
             for name in FLAT_COLUMNS[1:]),
           ForeignKeyConstraint(["event_id"], ["events.event_id"], ondelete="CASCADE"),
-          Index("events_flat_date", "event_date"))
+          Index("events_flat_date", "event_date"),
+          Index("events_flat_words", text(FLAT_TSVECTOR), postgresql_using="gin"))
     Table("feeds", md, txt("url", primary_key=True), txt("title"), txt("added_at", nullable=False), txt("etag"),
           txt("last_modified"), txt("last_poll"), txt("last_ok"), txt("last_new"),
           *(Column(name, Integer, nullable=False, server_default="0")
@@ -105,8 +108,6 @@ def _tables():
     Table("seen_urls", md, txt("url", primary_key=True), txt("article_id"), txt("etag"), txt("last_modified"),
           txt("content_hash"), txt("outcome", nullable=False), txt("first_seen", nullable=False),
           txt("last_fetched", nullable=False))
-    Table("events_search", md, txt("event_id", primary_key=True), txt("body", nullable=False),
-          Index("events_search_words", text("to_tsvector('simple', body)"), postgresql_using="gin"))
     return md
 
 
@@ -211,8 +212,11 @@ class PgStore(Store):
 
     def _upgrade(self) -> None:
         """A ledger created before events_flat and the event_sources -> articles key gains them (create_all
-        adds missing tables, not missing constraints); the flat rows are filled from the events."""
+        adds missing tables, not missing constraints or indexes); the flat rows are filled from the events.
+        One created before schema version 5 has its words indexed on events_flat, and loses events_search."""
         sql = self.connection.exec_driver_sql
+        sql(FLAT_WORDS_INDEX)
+        sql("DROP TABLE IF EXISTS events_search")
         has_key = sql("SELECT 1 FROM pg_constraint WHERE conname = %(name)s", {"name": SOURCE_ARTICLE_KEY}).first()
         if not has_key:
             sql("DELETE FROM event_sources s WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = s.article_id)")
@@ -270,11 +274,3 @@ class PgStore(Store):
 
     def _where(self, filters: EventFilters, *extra: str) -> tuple[str, list]:
         return _event_where(filters, *extra, postgresql=True)
-
-    def _unindex_text(self, event_id: str) -> None:
-        self.db.execute("DELETE FROM events_search WHERE event_id = ?", (event_id,))
-
-    def _index_text(self, obj: dict) -> None:
-        from .store import search_text
-
-        self.db.execute("INSERT INTO events_search (event_id, body) VALUES (?, ?)", (obj["event_id"], search_text(obj)))

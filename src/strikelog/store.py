@@ -106,25 +106,26 @@ CREATE INDEX IF NOT EXISTS event_links_target ON event_links(target_id);
 CREATE INDEX IF NOT EXISTS decisions_a ON decisions(a_article);
 CREATE INDEX IF NOT EXISTS decisions_b ON decisions(b_article);
 """
-SCHEMA_VERSION = 4  # 3: feeds, feed_items and seen_urls (created on open; older ledgers simply gain them);
-# 4: events_flat and its FTS index, event_sources.article_id a foreign key (filled and rebuilt on open)
+SCHEMA_VERSION = 5  # 3: feeds, feed_items and seen_urls (created on open; older ledgers simply gain them);
+# 4: events_flat and its FTS index, event_sources.article_id a foreign key (filled and rebuilt on open);
+# 5: one text index, events_flat_fts, for the web's search and Datasette's (events_search dropped on open)
 BUSY_TIMEOUT = 300.0  # seconds a writer waits for another process's write transaction to finish
 DECISION_SIMILARITY = 80.0  # rapidfuzz ratio for following a decision's sentence through an edit
 
-# Search structures for the web API (bounding box, text search). Created after
-# _add_search_columns so that a ledger written before they existed gains them on open.
+# Search structures for the web API (bounding box; the text search is events_flat_fts, below). Created
+# after _add_search_columns so that a ledger written before they existed gains them on open.
 SEARCH_SCHEMA = """
 CREATE INDEX IF NOT EXISTS events_country_date_status ON events(country, date_start, status);
 CREATE INDEX IF NOT EXISTS events_lat_lon ON events(lat, lon);
 CREATE INDEX IF NOT EXISTS events_fatalities ON events(fatalities);
 CREATE INDEX IF NOT EXISTS events_timeline ON events(date_start, event_type, status);
 CREATE INDEX IF NOT EXISTS events_types ON events(sub_event_type, event_type, status);
-CREATE VIRTUAL TABLE IF NOT EXISTS events_search USING fts5(event_id UNINDEXED, body, tokenize='unicode61 remove_diacritics 2');
 """
 
 # The events flat, one typed column a field (ACLED's names where it has one), for tools that read plain
 # tables (Datasette: docs/datasette.md). Kept in step with `events` (written with it, deleted by its
-# cascade); its full-text index is an external-content FTS5 table named and declared as Datasette expects.
+# cascade); its full-text index is an external-content FTS5 table named and declared as Datasette expects,
+# and the one text index of the ledger: the web's search (EventFilters.text) reads it too.
 FLAT_COLUMNS = (
     "event_id", "status", "event_date", "date_end", "date_precision", "event_type", "sub_event_type", "actor1",
     "actor2", "country", "admin1", "location", "latitude", "longitude", "geo_precision", "fatalities",
@@ -133,6 +134,9 @@ FLAT_COLUMNS = (
 )
 FLAT_SEARCHED = ("event_type", "sub_event_type", "actor1", "actor2", "location", "admin1", "country", "weapons",
                  "claimed_by", "evidence")
+# The same columns' words in PostgreSQL (pgstore: a GIN index on this expression over events_flat). Only
+# immutable functions (coalesce, ||), as an index expression needs; the search spells it the same way.
+FLAT_TSVECTOR = "to_tsvector('simple', " + " || ' ' || ".join(f"coalesce({c}, '')" for c in FLAT_SEARCHED) + ")"
 FLAT_SCHEMA = [
     """CREATE TABLE IF NOT EXISTS events_flat (
     id INTEGER PRIMARY KEY,
@@ -223,6 +227,7 @@ class Store:
             self._reindex()
         self._add_search_columns()
         self._add_flat_events()
+        self.db.execute("DROP TABLE IF EXISTS events_search")  # before version 5: a second index of the same words
         self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _link_sources_to_articles(self) -> None:
@@ -396,7 +401,6 @@ class Store:
 
     def _dissolve(self, event_ids: list[str]) -> None:
         for event_id in event_ids:
-            self._unindex_text(event_id)
             self.db.execute("INSERT OR IGNORE INTO pending SELECT article_id, idx FROM frame_events WHERE event_id = ?",
                             (event_id,))
             self.db.execute("DELETE FROM frame_events WHERE event_id = ?", (event_id,))
@@ -789,26 +793,14 @@ class Store:
 
     def _clear_search_index(self) -> None:
         self.db.execute("DELETE FROM event_links")
-        self.db.execute("DELETE FROM events_search")
 
     def _index_event(self, obj: dict) -> None:
-        """Record an event's escalation links and its searchable text."""
+        """Record an event's escalation links (its words are indexed with its events_flat row)."""
         self.db.executemany("INSERT OR IGNORE INTO event_links VALUES (?, ?)",
                             [(obj["event_id"], target) for target in obj["responds_to"]])
-        self._index_text(obj)
 
     def _where(self, filters: EventFilters, *extra: str) -> tuple[str, list]:
         return _event_where(filters, *extra)
-
-    def _unindex_text(self, event_id: str) -> None:
-        self.db.execute("DELETE FROM events_search WHERE rowid = (SELECT rowid FROM events WHERE event_id = ?)",
-                        (event_id,))
-
-    def _index_text(self, obj: dict) -> None:
-        """The event's searchable text in the FTS5 index, under the event's rowid."""
-        self.db.execute("INSERT INTO events_search (rowid, event_id, body)"
-                        " VALUES ((SELECT rowid FROM events WHERE event_id = ?), ?, ?)",
-                        (obj["event_id"], obj["event_id"], search_text(obj)))
 
 
 def _now() -> str:
@@ -958,10 +950,11 @@ def _event_where(f: EventFilters, *extra: str, postgresql: bool = False) -> tupl
         add("lat BETWEEN ? AND ?", south, north)
         add("lon BETWEEN ? AND ?" if west <= east else "(lon >= ? OR lon <= ?)", west, east)
     if f.text is not None and postgresql:
-        add("event_id IN (SELECT event_id FROM events_search WHERE to_tsvector('simple', body) @@ to_tsquery('simple', ?))",
+        add(f"event_id IN (SELECT event_id FROM events_flat WHERE {FLAT_TSVECTOR} @@ to_tsquery('simple', ?))",
             ts_query(f.text))
     elif f.text is not None:
-        add("event_id IN (SELECT event_id FROM events_search WHERE events_search MATCH ?)", fts_query(f.text))
+        add("event_id IN (SELECT event_id FROM events_flat WHERE id IN"
+            " (SELECT rowid FROM events_flat_fts WHERE events_flat_fts MATCH ?))", fts_query(f.text))
     return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
 
@@ -1000,15 +993,6 @@ def ts_query(text: str) -> str:
 def is_database_url(db: Any) -> bool:
     """True when `db` names a PostgreSQL server rather than a SQLite file."""
     return isinstance(db, str) and db.startswith(("postgresql://", "postgresql+psycopg://", "postgres://"))
-
-
-def search_text(obj: dict) -> str:
-    """The words an event is found by in a text search."""
-    loc = obj["location"]
-    parts = [obj["event_type"], obj["sub_event_type"], obj["actor1"], obj["actor2"], loc["name"], loc["admin1"],
-             loc["country"], *obj["weapons"], *(c["by"] for c in obj["claims"]),
-             *(e["sentence"] for e in obj["evidence"])]
-    return "\n".join(p for p in parts if p)
 
 
 def flat_row(obj: dict) -> tuple:
