@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 from ..counts import read_count
 from ..records import Count, Mention
-from .tokens import Component, _Group, _nearest_group, _Sentence, _Speaker
+from .tokens import Component, _Group, _nearest_group, _Sentence, _Speaker, _token_at
 
 
 class Casualties(Component):
@@ -101,11 +101,3 @@ def _count_of(tok: Any, own_head: bool = False) -> Optional[Count]:
 
 def _plus_one(count: Count) -> Count:
     return Count(*(None if n is None else n + 1 for n in (count.best, count.low, count.high)))
-
-
-def _token_at(span: Any, char_offset: int) -> Any:
-    target = span.start_char + char_offset
-    for tok in span:
-        if tok.idx >= target:
-            return tok
-    return span.root

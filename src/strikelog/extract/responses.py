@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any, Optional
 
 from ..records import Mention
-from .tokens import Component, _Group, _Sentence
+from .tokens import Component, _Group, _Sentence, _token_at
 from .words import _SEQUENCE_VERBS
 
 
@@ -77,7 +77,7 @@ class Responses(Component):
         others = {m.i for g in groups if g is not group for m in g.members}
         for cue in self.rules["response_cues"]:
             at = low.find(cue)
-            if 0 <= at and trigger_at < at and not _hangs_on(_token_at_char(sent, at), others, group):
+            if 0 <= at and trigger_at < at and not _hangs_on(_token_at(sent.span, at), others, group):
                 mention.responds_to_text = sent.text[at + len(cue):].strip(" .,\"")
                 return
         if any(c.lower_ in ("retaliatory",) for m in group.members for c in m.children):
@@ -96,10 +96,6 @@ def _cue_phrases(heads: list[Any], group: _Group, text: str, cues: list[str]):
                     c.split()[-1] == prep.lower_ and _says_cue(c, text) for c in cues)
                 if is_cue or (prep.lower_ == "to" and group.lemma == "respond"):
                     yield prep
-
-
-def _token_at_char(sent: _Sentence, offset: int) -> Any:
-    return next((t for t in sent.span if t.idx - sent.span.start_char >= offset), sent.span.root)
 
 
 def _hangs_on(tok: Any, others: set[int], group: _Group) -> bool:

@@ -132,3 +132,11 @@ def _nearest_group(tok: Any, groups: list[_Group]) -> Optional[_Group]:
     if not groups:
         return None
     return min(groups, key=lambda g: min(abs(m.i - tok.i) + (0 if m.i < tok.i else 0.5) for m in g.members))
+
+
+def _token_at(span: Any, char_offset: int) -> Any:
+    target = span.start_char + char_offset
+    for tok in span:
+        if tok.idx >= target:
+            return tok
+    return span.root

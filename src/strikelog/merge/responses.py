@@ -26,6 +26,7 @@ def _resolve_responses(frames: list[Frame], mentions: list[Mention], lex: Lexico
     """Within one article: which of its frames each frame answers ('in retaliation for ...',
     'responded to ...', 'hours after ...', 'retaliatory strikes'). A frame with a response cue and
     no answer here keeps `answers` set, and the merge looks for its answer in the ledger."""
+    common = _country_words(lex)  # once per article, not per response phrase
     frame_of: dict[int, list[int]] = {}
     for n, frame in enumerate(frames):
         for i in frame.mentions:
@@ -38,7 +39,7 @@ def _resolve_responses(frames: list[Frame], mentions: list[Mention], lex: Lexico
             parsed = [t for j in m.responds_to_mentions for t in frame_of.get(j, []) if t != n]
             found += parsed
             if m.responds_to_text and not parsed:  # the parse names no other frame: look for its words
-                found += _frames_named(m.responds_to_text, frames, mentions, skip=n, common=_country_words(lex))
+                found += _frames_named(m.responds_to_text, frames, mentions, skip=n, common=common)
             elif m.responds_to_text == "":
                 found += [t for t, other in enumerate(frames) if other.status == "reported" and other.actor1
                           and actor_relation(other.actor1, frame.actor2, lex) == "same"][:1]
