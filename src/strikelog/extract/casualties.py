@@ -17,7 +17,7 @@ class Casualties(Component):
                         speaker: Optional["_Speaker"]) -> None:
         for field_name, count, words in self.casualty_phrases(sent):
             owner = self.owner_group(words, groups) or _nearest_group(words, groups)
-            if owner is not group:
+            if owner is not group or self.in_relative_of_another(words, group):
                 continue
             if mention.actor2 is None and words.pos_ in ("NOUN", "PROPN"):
                 mention.actor2 = self.victim_side(words)

@@ -32,7 +32,7 @@ class Times(Component):
             if via_report and not _SEQUENCE.search(ent.text):  # "Hours later, X said it attacked": still the event's day
                 continue
             unowned = owner is None and group is _root_group(groups) and not _told_as_before(group.members[0])
-            if owner is group or unowned:
+            if (owner is group or unowned) and not self.in_relative_of_another(ent.root, group):
                 exprs.append(TimeExpr(ent.text, tense, sent.index))
         return exprs
 

@@ -82,6 +82,22 @@ class Component:
             node = node.head
         return None
 
+    def in_relative_of_another(self, tok: Any, group: _Group) -> bool:
+        """ "The attack happened at a junction where a truck blew up on October 14, 2017, killing 512":
+        words inside a relative clause of place or time on another noun than the group's tell that
+        clause's own event, unless the clause only counts the victims ("the city of Cali, where six
+        people were killed")."""
+        members = {m.i for m in group.members}
+        victims = set(self.rules["casualty_verbs"])
+        node = tok
+        for _ in range(12):
+            if node.i in members or node.head is node:
+                return False
+            if node.dep_ == "relcl" and node.head.i not in members and _opened_by_where(node):
+                return node.lemma_.lower() not in victims
+            node = node.head
+        return False
+
     def owner_with_report(self, tok: Any, groups: list[_Group], reporting: set[str]) -> tuple[Optional[_Group], bool]:
         """The group that governs `tok`, and whether `tok` instead modifies a reporting verb
         directly ('Centcom said on Thursday', 'told reporters at the Pentagon')."""
@@ -132,6 +148,11 @@ def _nearest_group(tok: Any, groups: list[_Group]) -> Optional[_Group]:
     if not groups:
         return None
     return min(groups, key=lambda g: min(abs(m.i - tok.i) + (0 if m.i < tok.i else 0.5) for m in g.members))
+
+
+def _opened_by_where(clause: Any) -> bool:
+    """A relative clause of place or time: "where a truck blew up", "when gunmen stormed"."""
+    return any(c.dep_ == "advmod" and c.lower_ in ("where", "when") for c in clause.children)
 
 
 def _token_at(span: Any, char_offset: int) -> Any:
