@@ -221,3 +221,15 @@ def test_what_an_earlier_attack_answered_is_not_what_the_news_answers(run_extrac
     events, _ = run_extract(path)
     news = reported_events(events)
     assert len(news) == 1 and news[0]["responds_to"] == []
+
+
+def test_a_clause_of_place_about_an_older_blast_does_not_date_the_news(run_extract, write_article):
+    path = write_article("junction.txt", (
+        "Car bomb kills seven at Mogadishu market\n\n"
+        "A car bomb exploded at a crowded market in Mogadishu on Sunday, killing seven people, police said.\n\n"
+        "The attack happened at a junction where a truck laden with explosives blew up on March 3, 2019, "
+        "killing 40 people."
+    ))  # no publication date: "on Sunday" cannot be placed, and 2019 is not the news's day
+    events, _ = run_extract(path)
+    news = reported_events(events)
+    assert [(e["date_start"], e["fatalities"]["best"]) for e in news] == [(None, 7)]
