@@ -517,7 +517,8 @@ class PlaceResolver:
             country = hints[0] if hints else None
             return Location(ref.text, country, None, None, None, 2 if country else 4), 0
         best = _town_over_region(max(places, key=lambda p: _score(p, hints, context)), places)
-        if hints and best.country not in hints and best.kind != "site" and not _unmistakable(places):
+        if hints and best.country not in hints and best.kind != "site" and not _unmistakable(places) \
+                and not _only_in_story(places, context):
             return Location(ref.text, hints[0], None, None, None, 2), 0
         if not hints and context and best.country not in context and best.kind != "site":
             return Location(ref.text, None, None, None, None, 4), 0  # a namesake far from the story
@@ -531,6 +532,14 @@ def _unmistakable(places: tuple[Place, ...]) -> bool:
     """A city a sentence's country cannot move: one country's, and large ("Beirut" in a sentence
     about Israel)."""
     return len({p.country for p in places}) == 1 and max(p.population for p in places) >= 100_000
+
+
+def _only_in_story(places: tuple[Place, ...], context: list[str]) -> bool:
+    """A name only one country's places bear, and that country is one the article is set in: another
+    country named in the sentence ("strikes on Pakistan in retaliation for the Pahalgam attack")
+    does not move it."""
+    countries = {p.country for p in places if not p.fuzzy}
+    return len(countries) == 1 and next(iter(countries)) in context
 
 
 def _leading_name(text: str) -> str:

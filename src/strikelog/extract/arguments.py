@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..records import Tagged
-from .tokens import Component, _Group, _pos_class, _Sentence, _Speaker
+from .tokens import Component, _Group, _light_verb_of, _pos_class, _Sentence, _Speaker
 from .words import _ACCUSING_VERBS, _PRONOUNS
 
 
@@ -57,10 +57,11 @@ class Arguments(Component):
                 head = member.head
                 if agent is None and member.dep_ == "dobj" and _pos_class(head) == "VERB":
                     agent = _accused(head)  # "accused M23 rebels of orchestrating the attack"
-                if agent is None and member.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in light:
-                    agent = next((c for c in head.children if c.dep_ == "nsubj"), None)
-                    if agent is None and head.dep_ == "acl":  # "US forces ... conducted strikes" parsed as a modifier
-                        agent = head.head
+                carrier = _light_verb_of(member, light)
+                if agent is None and carrier is not None:
+                    agent = next((c for c in carrier.children if c.dep_ == "nsubj"), None)
+                    if agent is None and carrier.dep_ == "acl":  # "US forces ... conducted strikes" parsed as a modifier
+                        agent = carrier.head
                 if agent is None and member.dep_ == "pobj" and head.lower_ == "for":
                     claimer = head.head.head if head.head.lemma_.lower() == "responsibility" else None
                     if claimer is not None:
@@ -159,6 +160,8 @@ class Arguments(Component):
             if tag.label != "WEAPON":
                 continue
             root = sent.span.doc[tag.start:tag.end].root
+            if tag.end - tag.start == 1 and root in group.members:
+                continue  # "the shelling": the act itself, which says no more than its type
             if _unknown_or_denied(root):
                 continue  # "did not say what kind of aircraft or artillery were used"
             owner = self.owner_group(root, groups)

@@ -9,7 +9,7 @@ from typing import Any, Optional
 
 from ..records import PlaceRef
 from .responses import _cause_owner
-from .tokens import Component, _Group, _root_group, _Sentence
+from .tokens import Component, _Group, _outside_its_clause, _root_group, _Sentence
 from .words import _CARDINAL_DIRECTIONS, _DESTINATION_VERBS, _LOCATIVE_PREPS, _NEAR_WORDS, _PLACE_NOUNS, _SITE_NOUNS, _STRIKE_VERBS
 
 
@@ -25,7 +25,7 @@ class Places(Component):
             owner = _cause_owner(span.root, owner, groups)
             if via_report:
                 continue
-            if owner is group or (owner is None and group is _root_group(groups)):
+            if owner is group or (owner is None and group is _root_group(groups) and not _outside_its_clause(group, span.root)):
                 refs.append(PlaceRef(self.capital_named(span) or span.text, _relation(span), hint, label))
         sites = [r for r in refs if r.label == "SITE"]
         if sites:

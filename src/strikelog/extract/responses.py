@@ -44,6 +44,8 @@ class Responses(Component):
             heads.append(verb)
             yield from (c for c in verb.children if c.dep_ == "dobj" and verb.lemma_ == "follow")
         yield from _cue_phrases(heads, group, text, cues)
+        if member.dep_ == "nsubj" and member.head.lemma_ == "be":  # "the attack was in response to ..."
+            yield from _cue_phrases([member.head], group, text, cues, named_cues_only=True)
         for head in heads:
             yield from (c for c in head.children if c.dep_ == "advcl"
                         and any(m.dep_ == "mark" and m.lower_ == "after" for m in c.children))
@@ -84,15 +86,16 @@ class Responses(Component):
             mention.responds_to_text = ""
 
 
-def _cue_phrases(heads: list[Any], group: _Group, text: str, cues: list[str]):
+def _cue_phrases(heads: list[Any], group: _Group, text: str, cues: list[str], named_cues_only: bool = False):
     """The cue prepositions ('after', 'following', the last word of 'in retaliation for') on these
-    words or on the noun of a cue phrase hung on them."""
+    words or on the noun of a cue phrase hung on them; with `named_cues_only`, the cue phrases alone
+    ("was after three weeks of bombardment" tells time, "was in retaliation for" a cause)."""
     own = {h.i for h in heads} | {c.i for h in heads for c in h.children}
     for head in heads:
         for prep in head.subtree:
             in_phrase = prep.head.dep_ == "pobj" and prep.head.head.head.i in own  # "in retaliation for"
             if prep.dep_ == "prep" and (prep.head.i in own or in_phrase):
-                is_cue = prep.lower_ in ("after", "following") or any(
+                is_cue = (prep.lower_ in ("after", "following") and not named_cues_only) or any(
                     c.split()[-1] == prep.lower_ and _says_cue(c, text) for c in cues)
                 if is_cue or (prep.lower_ == "to" and group.lemma == "respond"):
                     yield prep

@@ -150,6 +150,31 @@ def _nearest_group(tok: Any, groups: list[_Group]) -> Optional[_Group]:
     return min(groups, key=lambda g: min(abs(m.i - tok.i) + (0 if m.i < tok.i else 0.5) for m in g.members))
 
 
+def _outside_its_clause(group: _Group, tok: Any) -> bool:
+    """The group sits in a subordinate clause ("After India conducted strikes on Pakistan, Pakistani
+    troops shelled ... in Jammu and Kashmir") and `tok` lies outside it, in the sentence's main clause:
+    words no predicate governs there are not the subordinate event's."""
+    node = group.members[0]
+    for _ in range(20):
+        if node.head is node:
+            return False
+        if node.dep_ == "advcl":
+            return not (node.left_edge.i <= tok.i <= node.right_edge.i)
+        node = node.head
+    return False
+
+
+def _light_verb_of(tok: Any, light: set[str]) -> Optional[Any]:
+    """The light verb that carries a noun trigger: "carried out strikes", "strikes were launched",
+    "resorted to (heavy artillery) shelling", also where the parser hung the trigger on its modifier."""
+    node = tok.head if tok.dep_ in ("acl", "compound") and tok.head.pos_ in ("NOUN", "PROPN") else tok
+    if node.dep_ in ("dobj", "nsubjpass") and node.head.lemma_.lower() in light:
+        return node.head
+    if node.dep_ == "pobj" and node.head.lower_ == "to" and node.head.head.lemma_.lower() in light:
+        return node.head.head
+    return None
+
+
 def _opened_by_where(clause: Any) -> bool:
     """A relative clause of place or time: "where a truck blew up", "when gunmen stormed"."""
     return any(c.dep_ == "advmod" and c.lower_ in ("where", "when") for c in clause.children)

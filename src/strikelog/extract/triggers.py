@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from .tokens import Component, _Group, _pos_class, _Sentence
+from .tokens import Component, _Group, _light_verb_of, _pos_class, _Sentence
 
 
 class Triggers(Component):
@@ -34,7 +34,7 @@ class Triggers(Component):
                 c.dep_ in ("dobj", "nsubjpass") and c.i in weapon_tokens for c in tok.children
             ):
                 hits.append((tok, {"pos": ["VERB"], "hint": None}, "fire"))
-        inside_names = {i for t in sent.tags if t.label in ("WEAPON", "ACTOR", "SITE") for i in range(t.start, t.end)}
+        inside_names = {i for t in sent.tags if t.label in ("WEAPON", "ACTOR", "SITE") for i in range(t.start, _name_end(t, sent))}
         hits = [h for h in hits if not self.is_irrealis(h[0]) and h[0].i not in inside_names and not _inside_org_name(h[0], sent)]
         if len(hits) > 1:  # a sentence-initial participle beside a real predicate is a modifier ("Targeting pod ...")
             hits = [h for h in hits if not (h[0].i == sent.span.start and h[0].tag_ == "VBG")]
@@ -49,8 +49,8 @@ class Triggers(Component):
         light = set(self.rules["light_verbs"])
         for group in groups:  # "carried out (on Tuesday) strikes in X": the light verb's words belong too
             for member in list(group.members):
-                head = member.head
-                if member.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in light and head not in group.members:
+                head = _light_verb_of(member, light)
+                if head is not None and head not in group.members:
                     group.members.append(head)
         if any(not g.fallback for g in groups):
             groups = [g for g in groups if not g.fallback]
@@ -86,6 +86,13 @@ class Triggers(Component):
                 break
             node = node.head
         return False
+
+
+def _name_end(tag, sent: _Sentence) -> int:
+    """Where a name stops hiding triggers: a weapon named by the act ("shelling", "artillery shelling",
+    "car bombing") still tells the act with its last word; "attack helicopter" and "strike drone" do not."""
+    last = sent.span.doc[tag.end - 1]
+    return tag.end - 1 if tag.label == "WEAPON" and last.lower_.endswith("ing") else tag.end
 
 
 def _inside_org_name(tok: Any, sent: _Sentence) -> bool:

@@ -300,7 +300,7 @@ def _fill_counterparts(frames: list[Frame], lex: Lexicon) -> None:
     for frame in frames:
         if frame.actor1 and not frame.actor2:
             frame.actor2 = _counterpart(frame.actor1, frames, lex)
-        elif frame.actor2 and not frame.actor1:
+        elif frame.actor2 and not frame.actor1 and frame.actor2 != "Civilians":  # anyone may attack civilians
             frame.actor1 = _counterpart(frame.actor2, frames, lex)
 
 
