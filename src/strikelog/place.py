@@ -459,7 +459,10 @@ class PlaceResolver:
         candidates: list[tuple[Location, int]] = []
         hints = [self.country_code(r.text) for r in refs if r.label == "COUNTRY"]
         hints = [h for h in hints if h]
-        for ref in refs:
+        named = [r for r in refs if r.label != "NAME"]
+        if not named:  # only a name the model called a person: a place if the gazetteer knows it as a city
+            named = [r for r in refs if self.is_known_city(r.text)]
+        for ref in named:
             if ref.label == "COUNTRY":
                 continue
             candidates.append(self.locate_one(ref, hints or ([ref.country_hint] if ref.country_hint else []), context))
@@ -484,6 +487,12 @@ class PlaceResolver:
                     continue
             out.append(ref)
         return out
+
+    def is_known_city(self, text: str) -> bool:
+        """A name the small model read as a person or an organisation ("in Sanaa", "on Abu Dhabi") is a
+        place only when the gazetteer knows it by that very name as a city of 100,000 or a curated site."""
+        return any(not p.fuzzy and (p.kind == "site" or p.population >= 100_000) and name_key(p.name) == name_key(text)
+                   for p in self.gazetteer.lookup(text))
 
     def sole_country(self, text: str) -> Optional[str]:
         """The country of a name that only one country's places bear ("Pulwama"). A town found only
@@ -599,6 +608,8 @@ def article_countries(mentions: list[Mention], names: dict[str, str],
     counts: dict[str, int] = {}
     for mention in mentions:
         for ref in mention.places:
+            if ref.label == "NAME":
+                continue  # perhaps no place at all
             code = names.get(name_key(ref.text)) or ref.country_hint or sole_country(ref.text)
             if code:
                 counts[code] = counts.get(code, 0) + 1

@@ -115,7 +115,7 @@ class PlaceRef:
     text: str
     relation: str = "in"  # "in" | "near" | "direction" | "border"
     country_hint: Optional[str] = None  # ISO2 from the sentence context
-    label: str = "GPE"  # "SITE" for curated installations
+    label: str = "GPE"  # "SITE" for curated installations; "NAME" for a name the model called a person or an organisation
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..records import Tagged
+from .responses import _cause_owner
 from .tokens import Component, _Group, _light_verb_of, _pos_class, _Sentence, _Speaker
 from .words import _ACCUSING_VERBS, _PRONOUNS
 
@@ -164,8 +165,8 @@ class Arguments(Component):
                 continue  # "the shelling": the act itself, which says no more than its type
             if _unknown_or_denied(root):
                 continue  # "did not say what kind of aircraft or artillery were used"
-            owner = self.owner_group(root, groups)
-            if owner is group or (owner is None and (len(groups) == 1 or group is groups[0])):
+            owner = _cause_owner(root, self.owner_group(root, groups), groups)
+            if owner is group or (owner is None and (len(groups) == 1 or group is groups[0]) and not _named_as_cause(root, group)):
                 if tag.key not in names:
                     names.append(tag.key)
         return names
@@ -240,6 +241,11 @@ def _unlisted_group_name(tok: Any, armed_nouns: dict) -> Optional[str]:
     start = min(t.i for n in names for t in n.subtree)
     words = [t.text for t in tok.doc[start:tok.i] if t.pos_ == "PROPN"]
     return " ".join(words) if words else None
+
+
+def _named_as_cause(tok: Any, group: _Group) -> bool:
+    """The word lies in what the group answers ("followed a drone swarm"), though no event is named there."""
+    return group.cause_tokens.get(tok.i) is not None
 
 
 def _unknown_or_denied(tok: Any) -> bool:

@@ -32,6 +32,13 @@ class Places(Component):
             self.last_site = sites[-1]
         return refs
 
+    def places_of(self, sent: _Sentence, group: _Group, groups: list[_Group], target: Optional[Any]) -> list[PlaceRef]:
+        """The places a sentence names for the group, else the site it describes ("the base"); names the
+        model read as persons come last, for the resolver to accept or drop."""
+        refs = self.places_for(sent, group, groups)
+        named = [r for r in refs if r.label != "NAME"]
+        return (named or self.site_by_description(group, target)) + [r for r in refs if r.label == "NAME"]
+
     def site_by_description(self, group: _Group, target: Optional[Any]) -> list[PlaceRef]:
         """'the attacks on the base', 'hit the same base': the installation named last in the article."""
         candidates = [target] if target is not None else []
@@ -73,6 +80,10 @@ class Places(Component):
                 if span is not None and _is_locative(span):
                     spans.append((span, "GPE"))
                 taken.update(range(ent.start, ent.end))
+            elif ent.label_ in ("PERSON", "ORG") and not any(i in taken for i in range(ent.start, ent.end)):
+                span = _strip_det(ent)  # "in Sanaa" read as a person: the gazetteer decides (`PlaceResolver`)
+                if span is not None and _is_locative(span) and span.root.dep_ == "pobj":
+                    spans.append((span, "NAME"))
         spans += self._unnamed_capitals(sent, taken)
         if sent.title_case:
             return spans  # in "Blast In Ongoing Operation" a capital is no sign of a name

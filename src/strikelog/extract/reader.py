@@ -99,7 +99,7 @@ class ArticleReader(Triggers, Responses, Arguments, Places, Times, Casualties, A
             actor2=actor2,
             weapons=weapons,
             time_exprs=self.times_for(sent, group, groups),
-            places=self.places_for(sent, group, groups) or self.site_by_description(group, target_tok),
+            places=self.places_of(sent, group, groups, target_tok),
             anaphoric=self.is_anaphoric(group) or sent.kind == "headline",
             generic=group.weak or group.fallback,
             plural=_is_plural(group, target_tok),

@@ -23,7 +23,7 @@ class Responses(Component):
         member_of = {m.i: gi for gi, g in enumerate(groups) for m in g.members}
         for gi, group in enumerate(groups):
             for member in group.members:
-                for clause in self._answered_clauses(member, group, text, cues):
+                for clause in self._answered_clauses(member, group, text, cues, groups):
                     inside = _outermost([(t, member_of[t.i]) for t in clause.subtree if member_of.get(t.i, gi) != gi], clause)
                     later = sorted((i, g) for i, g in member_of.items() if g != gi and i > clause.left_edge.i)
                     # a misparsed clause may leave its event outside the subtree: then the next one in the text
@@ -34,7 +34,7 @@ class Responses(Component):
                     for tok in clause.subtree:  # what the phrase says is the cause's, or nobody's
                         group.cause_tokens.setdefault(tok.i, targets[0] if targets else _NO_EVENT)
 
-    def _answered_clauses(self, member, group: _Group, text: str, cues: list[str]):
+    def _answered_clauses(self, member, group: _Group, text: str, cues: list[str], groups: list[_Group]):
         """The phrases that say what an event answers: a cue preposition on the trigger ('in retaliation
         for', 'after'), an 'after ...' clause, or, when the trigger is the subject of 'come', 'follow',
         'occur', that verb's 'after ...' or the object of 'follow'."""
@@ -43,9 +43,9 @@ class Responses(Component):
             verb = member.head  # "the strikes came in response to ...", "X followed Y"
             heads.append(verb)
             yield from (c for c in verb.children if c.dep_ == "dobj" and verb.lemma_ == "follow")
-        yield from _cue_phrases(heads, group, text, cues)
+        yield from _cue_phrases(heads, group, text, cues, groups)
         if member.dep_ == "nsubj" and member.head.lemma_ == "be":  # "the attack was in response to ..."
-            yield from _cue_phrases([member.head], group, text, cues, named_cues_only=True)
+            yield from _cue_phrases([member.head], group, text, cues, groups, named_cues_only=True)
         for head in heads:
             yield from (c for c in head.children if c.dep_ == "advcl"
                         and any(m.dep_ == "mark" and m.lower_ == "after" for m in c.children))
@@ -86,19 +86,34 @@ class Responses(Component):
             mention.responds_to_text = ""
 
 
-def _cue_phrases(heads: list[Any], group: _Group, text: str, cues: list[str], named_cues_only: bool = False):
+def _cue_phrases(heads: list[Any], group: _Group, text: str, cues: list[str], events: list[_Group],
+                 named_cues_only: bool = False):
     """The cue prepositions ('after', 'following', the last word of 'in retaliation for') on these
     words or on the noun of a cue phrase hung on them; with `named_cues_only`, the cue phrases alone
     ("was after three weeks of bombardment" tells time, "was in retaliation for" a cause)."""
     own = {h.i for h in heads} | {c.i for h in heads for c in h.children}
     for head in heads:
         for prep in head.subtree:
+            if prep.dep_ != "prep":
+                continue
             in_phrase = prep.head.dep_ == "pobj" and prep.head.head.head.i in own  # "in retaliation for"
-            if prep.dep_ == "prep" and (prep.head.i in own or in_phrase):
+            named = any(c.split()[-1] == prep.lower_ and " " in c and _says_cue(c, text) for c in cues)
+            if prep.head.i in own or in_phrase:
                 is_cue = (prep.lower_ in ("after", "following") and not named_cues_only) or any(
                     c.split()[-1] == prep.lower_ and _says_cue(c, text) for c in cues)
                 if is_cue or (prep.lower_ == "to" and group.lemma == "respond"):
                     yield prep
+            elif named and prep.head.dep_ == "pobj" and _nearest_event(prep, events) is group:
+                yield prep  # "an airstrike on Sanaa which killed 14 in a response to ...": deeper, no other event between
+
+
+def _nearest_event(tok: Any, groups: list[_Group]) -> Optional[_Group]:
+    """The group of the first trigger above the word."""
+    for node in tok.ancestors:
+        for g in groups:
+            if any(m.i == node.i for m in g.members):
+                return g
+    return None
 
 
 def _hangs_on(tok: Any, others: set[int], group: _Group) -> bool:
