@@ -216,6 +216,18 @@ def _same_area(a: Location, b: Location) -> float:
     return 0.5
 
 
+def _pinpointed(a: Location, b: Location) -> bool:
+    """Both reports name the place itself (a town, a camp, a site), not only its region."""
+    return a.geo_precision == b.geo_precision == 1
+
+
+def _tolls_apart(a: Frame, b: Frame) -> bool:
+    """Both reports give death tolls, and no two of them are within a factor of two: another event."""
+    if not (a.tolls and b.tolls):
+        return False
+    return all(max(x, y) > 2 * min(x, y) for x in a.tolls for y in b.tolls)
+
+
 def _anchored_together(a: Frame, b: Frame, lex: Lexicon) -> bool:
     """Reports from different articles are one event only if they agree on the place (and one more
     thing), the day, a specific named weapon, or several proper names, not merely on who fought whom."""
@@ -225,7 +237,7 @@ def _anchored_together(a: Frame, b: Frame, lex: Lexicon) -> bool:
         return True
     if places_relation(a.where, b.where) == "same":  # and something else: two events can share a town
         return bool(actor_relation(a.actor1, b.actor1, lex) == "same" or _shared_weapon(a.weapons, b.weapons, lex)
-                    or _same_day(a.when, b.when))
+                    or _same_day(a.when, b.when) or (_pinpointed(a.where, b.where) and shared_names >= 2 and not _tolls_apart(a, b)))
     if _same_day(a.when, b.when) or _one_strike_across_a_border(a, b, lex):
         return True
     if _shared_toll(a, b) and a.where.country and a.where.country == b.where.country:
