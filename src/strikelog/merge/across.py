@@ -190,6 +190,8 @@ def best_count(mentions: list[Mention], field_name: str, published: Optional[dic
         figures.append((rank, count, published.get(m.article_id)))
     if not figures:
         return Count()
+    if any((c.best or 0) > 1 for _, c, _ in figures):  # "the strike killed a Hamas commander": one of the dead, not the toll
+        figures = [f for f in figures if f[1].best != 1]
     top = min(rank for rank, _, _ in figures)
     best_tier = [(c, when) for rank, c, when in figures if rank == top]
     dated = [when for c, when in best_tier if when is not None and c.best is not None]
