@@ -529,7 +529,7 @@ class PlaceResolver:
         if hints and best.country not in hints and best.kind != "site" and not _unmistakable(places) \
                 and not _only_in_story(places, context):
             return Location(ref.text, hints[0], None, None, None, 2), 0
-        if not hints and context and best.country not in context and best.kind != "site":
+        if not hints and context and best.country not in context and best.kind != "site" and not _unmistakable(places):
             return Location(ref.text, None, None, None, None, 4), 0  # a namesake far from the story
         precision = best.precision
         if ref.relation in ("near", "direction", "border"):
@@ -538,9 +538,10 @@ class PlaceResolver:
 
 
 def _unmistakable(places: tuple[Place, ...]) -> bool:
-    """A city a sentence's country cannot move: one country's, and large ("Beirut" in a sentence
-    about Israel)."""
-    return len({p.country for p in places}) == 1 and max(p.population for p in places) >= 100_000
+    """A city a sentence's country cannot move: one country's town of that name, and large ("Beirut" in
+    a sentence about Israel; "Gaza", whatever Mozambique's province of that name)."""
+    towns = [p for p in places if p.kind == "city" and p.population >= 1_000]  # a namesake province abroad does not count
+    return len({p.country for p in towns}) == 1 and max(p.population for p in towns) >= 100_000
 
 
 def _only_in_story(places: tuple[Place, ...], context: list[str]) -> bool:

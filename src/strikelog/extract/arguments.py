@@ -58,6 +58,8 @@ class Arguments(Component):
                 head = member.head
                 if agent is None and member.dep_ == "dobj" and _pos_class(head) == "VERB":
                     agent = _accused(head)  # "accused M23 rebels of orchestrating the attack"
+                if agent is None:
+                    agent = _accused(member)  # "blamed Islamic Jihad for the attack"
                 carrier = _light_verb_of(member, light)
                 if agent is None and carrier is not None:
                     agent = next((c for c in carrier.children if c.dep_ == "nsubj"), None)
@@ -194,8 +196,11 @@ _FIRST_PERSON = {"we", "our", "us"}
 
 
 def _accused(verb: Any) -> Optional[Any]:
-    """ "HRW accused Malian troops of killing 300 civilians": the one accused does what the gerund says."""
+    """ "HRW accused Malian troops of killing 300 civilians", "Israel blamed Islamic Jihad for the
+    attack": the one accused does what the gerund or the noun says."""
     prep = verb.head
+    if verb.dep_ in ("pobj", "pcomp") and prep.lower_ == "for" and prep.head.lemma_.lower() in _ACCUSING_VERBS:
+        return next((c for c in prep.head.children if c.dep_ == "dobj"), None)
     if verb.dep_ != "pcomp" or prep.lower_ != "of":
         return None
     if prep.head.dep_ == "dobj" and prep.head.head.lemma_.lower() in _ACCUSING_VERBS:

@@ -8,7 +8,7 @@ from typing import Any, Optional
 from ..records import Claim, Mention
 from ..resources import Lexicon
 from .tokens import Component, _Group, _Sentence, _Speaker
-from .words import _AFFILIATION_PHRASES, _OFFICIAL_WORDS, _PRONOUNS, _SOURCE_MEDIA_WORDS, _UNCONFIRMED_CUES, _WITNESS_WORDS
+from .words import _ACCUSING_VERBS, _AFFILIATION_PHRASES, _OFFICIAL_WORDS, _PRONOUNS, _SOURCE_MEDIA_WORDS, _UNCONFIRMED_CUES, _WITNESS_WORDS
 
 
 class Attribution(Component):
@@ -59,6 +59,18 @@ class Attribution(Component):
             status = "unconfirmed"
         return Claim(field_name, value, speaker.text if speaker else None, kind, status, self.article_id, sent.text)
 
+    def read_accusation(self, sent: _Sentence, group: _Group, mention: Mention) -> None:
+        """ "The IDF accused Islamic Jihad of launching a missile", "Israel blamed Islamic Jihad for the
+        attack": the accused is the actor by the accuser's account, a claim of responsibility by the
+        accuser (the merge reads two sides' accounts of one event from it)."""
+        verb = _accusing_verb(group)
+        if verb is None or mention.actor1 is None:
+            return
+        accuser = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        by = self.actor_from(accuser, sent, set(), None) if accuser is not None else None
+        if by and by != mention.actor1:
+            mention.claims.append(Claim("responsibility", mention.actor1, by, "other", "claimed", self.article_id, sent.text))
+
     def read_responsibility(self, sent: _Sentence, group: _Group, groups: list[_Group], mention: Mention,
                             speaker: Optional["_Speaker"]) -> None:
         low = sent.text.lower()
@@ -84,6 +96,20 @@ class Attribution(Component):
         mention.claims.append(Claim("responsibility", subject, by, kind, status, self.article_id, sent.text))
         if mention.actor1 is None or mention.actor1 == "unidentified armed group":
             mention.actor1 = subject
+
+
+def _accusing_verb(group: _Group) -> Optional[Any]:
+    """The verb of accusing or blaming that the group's event hangs on ("accused X of launching",
+    "blamed X for the attack", "accused X of the attack"), if any."""
+    for member in group.members:
+        node = member
+        for _ in range(3):
+            node = node.head
+            if node.lemma_.lower() in _ACCUSING_VERBS and node.pos_ == "VERB":
+                return node
+            if node.dep_ not in ("prep", "pobj", "pcomp", "dobj") and node.pos_ != "ADP":
+                break
+    return None
 
 
 def _source_kind(text: str, tokens: list[Any], actor: Optional[str], lex: Lexicon) -> str:

@@ -112,6 +112,7 @@ class ArticleReader(Triggers, Responses, Arguments, Places, Times, Casualties, A
         if group.fallback and not group.weak and _armed_killing(mention):
             mention.generic = False  # "Malian troops killed over 300 people": a killing with its killer is an event
         self.read_responsibility(sent, group, groups, mention, speaker)
+        self.read_accusation(sent, group, mention)
         self.read_response_text(sent, group, groups, mention)
         mention.status = self.linguistic_status(sent, group, mention)
         if actor1:

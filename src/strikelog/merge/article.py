@@ -73,12 +73,16 @@ def _article_events(frames: list[Frame], mentions: list[Mention], lex: Lexicon) 
         return _headline_only(frame, mentions), min(mentions[i].sentence_index for i in frame.mentions)
 
     kept: list[Frame] = []
+    sides = _sides_blaming_each_other(mentions, lex)
     for frame in sorted(frames, key=reading_order):
-        target = next((k for k in kept if _same_story(k, frame, mentions, lex)), None)
+        target = next((k for k in kept if _same_story(k, frame, mentions, lex, sides)), None)
         if target is None:
             kept.append(frame)
             continue
+        told_by = (target.actor1, target.actor2)
         _take_in(target, frame, lex)
+        if _contested(target, frame, sides, lex):
+            target.actor1, target.actor2 = told_by  # the account told first stands; the other is a claim
         target.named_places |= frame.named_places
         target.solid = target.solid or frame.solid
         if "reported" in (target.status, frame.status):
@@ -111,7 +115,24 @@ def _same_status(a: Frame, b: Frame, mentions: list[Mention]) -> bool:
     return {a.status, b.status} == {"reported", "background"} and (cause(a) or cause(b))
 
 
-def _same_story(open_frame: Frame, frame: Frame, mentions: list[Mention], lex: Lexicon) -> bool:
+def _sides_blaming_each_other(mentions: list[Mention], lex: Lexicon) -> list[tuple[str, str]]:
+    """Who blames whom in the article ("Israel blamed Islamic Jihad for the attack"): an accuser and
+    the one it accuses tell one event two ways."""
+    return [(claim.by, claim.value) for m in mentions for claim in m.claims
+            if claim.field == "responsibility" and claim.by and claim.by != claim.value
+            and actor_relation(claim.by, claim.value, lex) == "conflict"]
+
+
+def _contested(a: Frame, b: Frame, sides: list[tuple[str, str]], lex: Lexicon) -> bool:
+    """The two frames' actors are the two sides of an accusation: one event whose author is disputed."""
+    def same(x: Optional[str], y: str) -> bool:
+        return actor_relation(x, y, lex) == "same"
+    return any((same(a.actor1, accuser) and same(b.actor1, accused)) or (same(a.actor1, accused) and same(b.actor1, accuser))
+               for accuser, accused in sides)
+
+
+def _same_story(open_frame: Frame, frame: Frame, mentions: list[Mention], lex: Lexicon,
+                sides: list[tuple[str, str]] = ()) -> bool:
     if not _same_status(open_frame, frame, mentions) or _answers(open_frame, frame, mentions) or _answers(frame, open_frame, mentions):
         return False
     if _headline_only(frame, mentions):  # a headline's parties are often misread: place and day decide
@@ -119,10 +140,19 @@ def _same_story(open_frame: Frame, frame: Frame, mentions: list[Mention], lex: L
     if (open_frame.named_places and frame.named_places and not open_frame.named_places & frame.named_places
             and not _one_place(open_frame.where, frame.where)):
         return False
-    if _frame_affinity(open_frame, frame, lex, across=True) is None or _finer_than(frame, open_frame, mentions):
+    if _contested(open_frame, frame, sides, lex):
+        if not _told_alike(open_frame, frame):
+            return False
+    elif _frame_affinity(open_frame, frame, lex, across=True) is None or _finer_than(frame, open_frame, mentions):
         return False
     opening = mentions[min(frame.mentions, key=lambda i: mentions[i].sentence_index)]
     return not (set(re.findall(r"[a-z]+", opening.sentence.lower())) & _SETS_APART)
+
+
+def _told_alike(a: Frame, b: Frame) -> bool:
+    """Whoever each account blames, the same day and place (or none said)."""
+    return (a.status == b.status and not dates_conflict(a.when, b.when)
+            and places_relation(a.where, b.where) != "conflict")
 
 
 def _one_place(a: Location, b: Location) -> bool:

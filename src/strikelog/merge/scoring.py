@@ -21,7 +21,7 @@ JOIN_THRESHOLD = 2.0  # evidence two reports of different articles need to be on
 _NAMES_ANCHOR = 3  # proper names two reports must share to be tied by names alone (one fewer when both are dated)
 _WEAPON_CLASS = {
     "aircraft": "air", "helicopter": "air", "drone": "air", "bomb": "air", "loitering_munition": "owa",
-    "ballistic_missile": "missile", "cruise_missile": "missile", "missile": "missile", "rocket": "rocket",
+    "ballistic_missile": "missile", "cruise_missile": "missile", "missile": "missile", "rocket": "missile",
     "mortar": "mortar", "artillery": "artillery", "ied": "ied", "small_arms": "ground", "grenade": "ground",
     "armoured_vehicle": "ground", "anti_tank_missile": "ground", "naval": "naval",
 }
