@@ -9,6 +9,7 @@ import pytest
 from parses import doc, read, tag
 
 from strikelog.records import Anchor
+from strikelog.resources import lexicon
 from strikelog.time import resolve
 
 GUNMEN_ATTACKED_A_CHECKPOINT = """
@@ -180,3 +181,32 @@ def test_a_weekday_the_model_did_not_label_is_still_read():
     assert not unlabelled.ents
     (m,) = read(unlabelled)
     assert [t.text for t in m.time_exprs] == ["Wednesday"]
+
+
+MILITANTS_FIRED_ROCKETS = """
+    Militants  NNS  NOUN   militant  nsubj  2
+    fired      VBD  VERB   fire      ROOT   0
+    {weapon:<10} NNS  NOUN   {lemma:<9} dobj   2
+    at         IN   ADP    at        prep   2
+    the        DT   DET    the       det    6
+    base       NN   NOUN   base      pobj   4
+    .          .    PUNCT  .         punct  2
+"""
+
+
+@pytest.mark.parametrize("weapon, lemma, key, sub_event", [
+    ("rockets", "rocket", "rocket", "Shelling/artillery/missile attack"),
+    ("drones", "drone", "drone", "Air/drone strike"),
+])
+def test_the_weapon_fired_types_the_event(weapon, lemma, key, sub_event):
+    parse = doc(MILITANTS_FIRED_ROCKETS.format(weapon=weapon, lemma=lemma))
+    (m,) = read(parse, tags=[[tag(parse, "WEAPON", key, weapon)]])
+    assert m.trigger == "fired"  # a fire verb with a weapon as its object
+    assert (m.weapons, m.sub_event_type, m.typed_by) == ([key], sub_event, "weapon")
+
+
+def test_the_kind_ranked_first_types_the_weapons_together():
+    lex = lexicon()
+    assert lex.weapon_sub_event(["rocket", "drone"]) == lex.weapon_sub_event(["drone", "rocket"]) == "Air/drone strike"
+    assert lex.weapon_sub_event(["rocket"]) == "Shelling/artillery/missile attack"
+    assert lex.weapon_sub_event([]) is None and lex.weapon_sub_event(["no such weapon"]) is None
