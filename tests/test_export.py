@@ -308,7 +308,7 @@ def test_api_exports_acled_and_parquet(client, ledger):
     table = pq.read_table(pa.BufferReader(parquet.content))
     assert table.num_rows and set(table.column("sub_event_type").to_pylist()) == {"Air/drone strike"}
     geo = client.get("/api/v1/events.geojson").json()
-    assert all(not isinstance(v, (dict, list)) for f in geo["features"] for v in f["properties"].values())
+    assert geo["features"] and all(not isinstance(v, (dict, list)) for f in geo["features"] for v in f["properties"].values())
 
 
 def test_parquet_without_pyarrow_is_a_clear_501_not_a_broken_stream(client, monkeypatch):

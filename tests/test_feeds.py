@@ -261,7 +261,7 @@ def test_robots_user_agent_and_per_host_delay(site, monkeypatch):
     wire = SendTimes(clock)
     with Fetcher(spaced, transport=wire) as fetcher:  # slots to spare: only the delay keeps requests apart
         answers = list(fetcher.get_many([(site.url(p), Validators()) for p in paths]))
-    assert all(a.status == 200 for _, a in answers)
+    assert len(answers) == len(paths) and all(a.status == 200 for _, a in answers)
     assert site.count("/robots.txt") == 1 and sorted(h.path for h in site.hits)[:-1] == paths
     assert all(h.headers["User-Agent"].startswith("strikelog/") for h in site.hits)
     assert sorted(wire.sent)[0] == (1000.0, "/robots.txt")  # robots.txt first, then one request per 0.05 s
@@ -284,7 +284,7 @@ def test_at_most_per_host_requests_in_flight_seen_from_the_server(site):
     parallel = FetchSettings(timeout=10, host_delay=0.0, per_host=2, workers=6, retries=0)
     with Fetcher(parallel) as fetcher:
         answers = list(fetcher.get_many([(site.url(p), Validators()) for p in paths]))
-    assert all(a.status == 200 for _, a in answers)
+    assert len(answers) == len(paths) and all(a.status == 200 for _, a in answers)
     assert max(h.in_flight for h in site.hits if h.path in paths) == 2
 
 

@@ -51,6 +51,7 @@ def test_two_attacks_on_one_base_stay_distinct(corpus):
 
 def test_every_event_is_traceable(corpus):
     events, _ = corpus
+    assert events and any(e["claims"] for e in events)
     for e in events:
         assert e["evidence"], e["event_id"]
         for claim in e["claims"]:

@@ -163,7 +163,8 @@ def test_a_split_of_an_automatic_merge_holds(tmp_path):
     assert result.exit_code == 0 and len(result.stdout.split()) == 2
     local.write_text(local.read_text().replace("on Wednesday", "on Wednesday evening"), encoding="utf-8")
     ingest_paths([folder], db)
-    assert all(len(e["sources"]) == 1 for e in events_of(db, "wire_kramatorsk"))
+    assert [e["sources"] for e in events_of(db, "wire_kramatorsk")] == [["wire_kramatorsk"]]  # the split holds
+    assert [e["sources"] for e in events_of(db, "local_kramatorsk")] == [["local_kramatorsk"]]
 
 
 def test_merge_and_split_explain_bad_requests(tmp_path):

@@ -50,9 +50,9 @@ def test_frames_within_near_km_share_a_probed_grid_cell_wherever_they_lie():
         for dlat, dlon in [(0.2, 0.0), (-0.2, 0.0), (0.0, 0.25), (0.1, -0.1)]:
             there = Frame(article="b", where=Location("B", None, None, lat + dlat, (lon + dlon + 180) % 360 - 180, 1),
                           actor1="Russian military", when=DateRange(date(2025, 3, 3), date(2025, 3, 3), "day"))
-            if merge.places_relation(here.where, there.where) == "same":
-                assert merge.blocking_keys(there) & merge.probe_keys(here)[0], (lat, lon, dlat, dlon)
-                assert merge.qualifies(here, there, lex) is not None
+            assert merge.places_relation(here.where, there.where) == "same", (lat, lon, dlat, dlon)  # within near km
+            assert merge.blocking_keys(there) & merge.probe_keys(here)[0], (lat, lon, dlat, dlon)
+            assert merge.qualifies(here, there, lex) is not None
 
 
 def monthly_kharkiv_reports(folder, months):

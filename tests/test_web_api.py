@@ -144,6 +144,7 @@ def test_sorting(client, key):
     for sort, reverse in ((key, False), (f"-{key}", True)):
         values = [value(e) for e in get_events(client, sort=sort, status="all")["events"]]
         known = [v for v in values if v is not None]
+        assert len(set(known)) >= (1 if key == "type" else 2), values  # something to sort (one event type in the ledger)
         assert values[:len(known)] == known, "missing values come last"
         assert known == sorted(known, reverse=reverse)
 

@@ -1,4 +1,4 @@
-"""Calendar vocabulary and absolute date parsing shared by the clean and time stages."""
+"""Calendar vocabulary and absolute date parsing shared by the clean, extract and time stages."""
 from __future__ import annotations
 
 import re
@@ -27,6 +27,20 @@ WEEKDAYS = {
 }
 MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 WEEKDAY_RE = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+
+# Times told from another event's day ("hours later", "the next day"), in one place: the phrases the
+# reader takes as a time expression (SEQUENCE_PHRASE) and the words that keep a time told after a
+# reporting verb as the event's (SEQUENCE_WORD), then what the time stage makes of an expression:
+# the previous dated mention's day (FOLLOWING), the day after it (NEXT_DAY), the day before
+# (DAY_BEFORE). The reader looks for fewer phrases than the time stage reads; in each, the
+# alternation order is kept (the first alternative that matches at a position wins).
+SEQUENCE_PHRASE = re.compile(
+    r"\b(hours later|minutes later|moments later|later that (day|night|evening|afternoon)|shortly after(wards)?|"
+    r"the (next|following) day|a day later|one day later|the same day|a day earlier|the day before)\b", re.I)
+SEQUENCE_WORD = re.compile(r"\b(later|earlier|afterwards|the next day|the following day|the same day)\b", re.I)
+FOLLOWING = re.compile(r"\b(hours later|later that (day|night|evening)|that (night|evening|afternoon|morning)|the same day|same day|shortly after(wards)?|minutes later)\b", re.I)
+NEXT_DAY = re.compile(r"\b(the (next|following) day|a day later|one day later|the day after|one day after|a day after)\b", re.I)
+DAY_BEFORE = re.compile(r"\b(the day before|a day earlier|one day before|the previous day)\b", re.I)
 _TIME = r"(?:,?\s*(?:at\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?)?"
 _PATTERNS = [
     re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2}))?"),

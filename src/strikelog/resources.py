@@ -83,6 +83,13 @@ class Lexicon:
         actor = self.actors.get(name)
         return actor.country if actor and actor.kind.startswith("state") else None
 
+    def weapon_sub_event(self, weapons: list[str]) -> Optional[str]:
+        """The ACLED sub-event type the weapons give (event_types.json "weapon_kinds": of their kinds,
+        the first in "weapon_kind_rank" that has one), or None. The reader and the merge both type by it."""
+        kinds = {self.weapons[w].kind for w in weapons if w in self.weapons}
+        by_kind = self.event_types["weapon_kinds"]
+        return next((by_kind[k] for k in self.event_types["weapon_kind_rank"] if k in kinds and by_kind.get(k)), None)
+
 
 def data_text(name: str) -> str:
     """A data file's text: from $STRIKELOG_DATA_DIR when it holds that file, else the packaged one."""

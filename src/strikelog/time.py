@@ -15,15 +15,12 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Optional
 
-from .dates import MONTH_RE, MONTHS, WEEKDAYS, parse_moment
+from .dates import DAY_BEFORE, FOLLOWING, MONTH_RE, MONTHS, NEXT_DAY, WEEKDAY_RE, WEEKDAYS, parse_moment
 from .records import Anchor, DateRange, Mention
 
 BACKGROUND_AFTER_DAYS = 7
 _PRECISION_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
-_WEEKDAY_RE = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-_FOLLOWING = re.compile(r"\b(hours later|later that (day|night|evening)|that (night|evening|afternoon|morning)|the same day|same day|shortly after(wards)?|minutes later)\b", re.I)
-_NEXT_DAY = re.compile(r"\b(the (next|following) day|a day later|one day later|the day after|one day after|a day after)\b", re.I)
-_DAY_BEFORE = re.compile(r"\b(the day before|a day earlier|one day before|the previous day)\b", re.I)
+_WEEKDAY_RE = re.compile(rf"\b({WEEKDAY_RE})\b", re.I)
 
 
 def resolve(mentions: list[Mention], anchor: Optional[Anchor]) -> list[Mention]:
@@ -89,12 +86,12 @@ def resolve_expression(text: str, tense: str, anchor: Optional[Anchor], previous
     if moment is not None:
         return DateRange(moment.date(), moment.date(), "day", text)
     if previous is not None and previous.start is not None:
-        if _FOLLOWING.search(low):
+        if FOLLOWING.search(low):
             return replace(previous, text=text)
-        if _NEXT_DAY.search(low):
+        if NEXT_DAY.search(low):
             day = previous.start + timedelta(days=1)
             return DateRange(day, day, "day", text)
-        if _DAY_BEFORE.search(low):
+        if DAY_BEFORE.search(low):
             day = previous.start - timedelta(days=1)
             return DateRange(day, day, "day", text)
     years = [int(y) for y in re.findall(r"\b(1[89]\d\d|20\d\d)\b", low)]

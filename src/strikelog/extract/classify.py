@@ -24,10 +24,9 @@ class Classify(Component):
                 word = child.lower_
                 if child.dep_ in ("compound", "amod", "nmod") and word in rules["noun_modifiers"]:
                     return rules["noun_modifiers"][word], "modifier"
-        kinds = [self.lex.weapons[w].kind for w in weapons if w in self.lex.weapons]
-        for kind in rules["weapon_kind_rank"]:
-            if kind in kinds and rules["weapon_kinds"].get(kind):
-                return rules["weapon_kinds"][kind], "weapon"
+        by_weapon = self.lex.weapon_sub_event(weapons)
+        if by_weapon:
+            return by_weapon, "weapon"
         hint = group.entry.get("hint")
         if hint:
             return hint, "hint"

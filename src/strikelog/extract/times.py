@@ -6,15 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
+from ..dates import SEQUENCE_PHRASE as _SEQUENCE_PHRASE, SEQUENCE_WORD as _SEQUENCE, WEEKDAY_RE
 from ..records import TimeExpr
 from .responses import _cause_owner
 from .tokens import Component, _Group, _pos_class, _root_group, _Sentence
-
-
-_SEQUENCE_PHRASE = re.compile(
-    r"\b(hours later|minutes later|moments later|later that (day|night|evening|afternoon)|shortly after(wards)?|"
-    r"the (next|following) day|a day later|one day later|the same day|a day earlier|the day before)\b", re.I)
-_SEQUENCE = re.compile(r"\b(later|earlier|afterwards|the next day|the following day|the same day)\b", re.I)
 
 
 class Times(Component):
@@ -59,7 +54,7 @@ def _time_spans(sent: _Sentence) -> list[Any]:
     spans = [_with_day_number(ent) for ent in sent.ents if ent.label_ in ("DATE", "TIME")]
     covered = {i for ent in spans for i in range(ent.start, ent.end)}
     for tok in span:  # weekday names the model did not label
-        if tok.i not in covered and re.fullmatch(r"(mon|tues|wednes|thurs|fri|satur|sun)day('s)?", tok.lower_):
+        if tok.i not in covered and re.fullmatch(rf"{WEEKDAY_RE}('s)?", tok.lower_):
             spans.append(tok.doc[tok.i:tok.i + 1])
     for match in _SEQUENCE_PHRASE.finditer(span.text):  # "hours later", "the next day"
         found = span.char_span(match.start(), match.end(), alignment_mode="expand")

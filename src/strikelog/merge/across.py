@@ -162,11 +162,9 @@ def most_specific_weapons(names: list[str], lex: Lexicon) -> list[str]:
 
 
 def _sub_event_type(summary: Frame, mentions: list[Mention], lex: Lexicon) -> str:
-    rules = lex.event_types
-    kinds = [lex.weapons[w].kind for w in summary.weapons if w in lex.weapons]
-    for kind in rules["weapon_kind_rank"]:
-        if kind in kinds and rules["weapon_kinds"].get(kind):
-            return rules["weapon_kinds"][kind]
+    by_weapon = lex.weapon_sub_event(summary.weapons)
+    if by_weapon:
+        return by_weapon
     for chosen in ([m for m in mentions if m.typed_by != "default" and not m.generic],
                    [m for m in mentions if m.typed_by != "default"],
                    [m for m in mentions if not m.generic], mentions):

@@ -5,6 +5,7 @@ looked for in the ledger (`ledger_answer`, within `RESPONSE_WINDOW_DAYS`; `windo
 a ledger round must re-read)."""
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
@@ -12,13 +13,13 @@ from typing import Optional
 
 from ..place import distance_km
 from ..records import Event, Location, Mention
-from ..resources import Lexicon
+from ..resources import Lexicon, data_text
 from .frames import Frame, FrameRef
 from .scoring import actor_relation
 
 _PROPER = re.compile(r"\b[A-Z][a-z]{2,}\b")
-_NOT_NAMES = {"The", "This", "That", "These", "Those", "Tuesday", "Monday", "Wednesday", "Thursday", "Friday",
-              "Saturday", "Sunday", "Mr", "Mrs", "Ms", "And", "But", "After", "Earlier", "Hours"}
+_WEEKDAYS = {name.title() for name in json.loads(data_text("reader_words.json"))["weekday_names"]}  # the reader's list
+_NOT_NAMES = {"The", "This", "That", "These", "Those", *_WEEKDAYS, "Mr", "Mrs", "Ms", "And", "But", "After", "Earlier", "Hours"}
 RESPONSE_WINDOW_DAYS = 30  # how far back an answer to "in retaliation for ..." is looked for in the ledger
 
 
