@@ -1,7 +1,7 @@
 import json
 
 from strikelog.export import CSV_COLUMNS, csv_row, geojson
-from strikelog.store import Store
+from strikelog.ledger import open_ledger
 
 
 EVENT = {
@@ -15,7 +15,7 @@ EVENT = {
 
 
 def test_events_round_trip_and_filters_are_parameters(tmp_path):
-    with Store(tmp_path / "l.db") as store:
+    with open_ledger(tmp_path / "l.db") as store:
         store.replace_component(set(), [(EVENT, [], [])])
         assert store.events(country="so") == [EVENT]
         assert store.events(since="2024-02-19") == []
