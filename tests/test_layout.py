@@ -82,7 +82,7 @@ def _inside(module: str, package: str) -> bool:
 def test_no_import_cycle_among_strikelog_modules():
     # Imports that run when a module is imported; a package importing its own submodules from its
     # __init__ is how a package is built, not a cycle. (Deferred imports inside functions are not
-    # counted: store -> pgstore is one, issue 20's to remove.)
+    # counted.)
     graph = {}
     for module in MODULES:
         top, _ = imports(module)

@@ -8,11 +8,10 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from ..merge.frames import ArticleFrames, Frame
+from ..merge.frames import ArticleFrames, Frame, FrameRef
 from ..records import Article, Mention
 from .codec import frame_from, mention_from, plain
 
-FrameRef = tuple[str, int]
 # The key a frame is filed under while its blocking keys are not known (frames of a migrated ledger): the
 # ingest files them under their keys (`unfiled_frames`, `file_frames`) before it merges.
 UNFILED = ""

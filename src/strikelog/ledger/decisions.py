@@ -7,9 +7,8 @@ from typing import Any, Optional
 
 from rapidfuzz import fuzz
 
-from ..merge.frames import Decisions
+from ..merge.frames import Decisions, FrameRef
 
-FrameRef = tuple[str, int]
 DECISION_SIMILARITY = 80.0  # rapidfuzz ratio for following a decision's sentence through an edit
 
 

@@ -6,10 +6,10 @@ import json
 from typing import Any, Optional
 
 from ..errors import EventNotFound
+from ..merge.frames import FrameRef
 from .codec import flat_row
 from .schema import FLAT_COLUMNS
 
-FrameRef = tuple[str, int]
 _INSERT_FLAT = f"INSERT INTO events_flat ({', '.join(FLAT_COLUMNS)}) VALUES ({', '.join('?' * len(FLAT_COLUMNS))})"
 
 
