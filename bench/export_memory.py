@@ -27,7 +27,7 @@ from web import build_ledger  # noqa: E402  (the synthetic ledger of the web ben
 
 # The same JSON written the way `export` worked before it streamed: every event loaded first. A
 # reference showing that the measure sees a process that grows with the ledger.
-LOADED = ("import json, sys; from strikelog.store import Store; store = Store(sys.argv[1]); "
+LOADED = ("import json, sys; from strikelog.ledger import open_ledger; store = open_ledger(sys.argv[1]); "
           "events = store.events(); open(sys.argv[2], 'w').write(json.dumps(events, indent=2))")
 
 

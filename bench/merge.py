@@ -21,10 +21,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from strikelog.api import assign_events
-from strikelog.merge import Frame, qualifies
+from strikelog.merge import Frame, blocking_keys, qualifies
 from strikelog.records import Anchor, Article, Claim, Count, DateRange, Location, Mention, Paragraph
 from strikelog.resources import lexicon
-from strikelog.store import Store
+from strikelog.ledger import Store, open_ledger
 
 
 class Synthetic:
@@ -68,6 +68,11 @@ class Synthetic:
         return article, [mention], [frame]
 
 
+def save(store: Store, article: Article, mentions: list[Mention], frames: list[Frame]) -> None:
+    """Save an article with its frames filed under their blocking keys, as the ingest does."""
+    store.save_article(article, mentions, frames, [blocking_keys(frame) for frame in frames])
+
+
 def fill(store: Store, world: Synthetic, size: int) -> tuple[float, list]:
     """A ledger of about `size` events: 10% of the articles retell an event already told."""
     told, start = [], time.perf_counter()
@@ -75,7 +80,7 @@ def fill(store: Store, world: Synthetic, size: int) -> tuple[float, list]:
         for _ in range(size):
             event = world.rng.choice(told) if told and world.rng.random() < 0.1 else world.event()
             told.append(event)
-            store.save_article(*world.article(event))
+            save(store, *world.article(event))
         assign_events(store)
     return time.perf_counter() - start, told
 
@@ -85,7 +90,7 @@ def arrivals(store: Store, world: Synthetic, told: list, n: int) -> float:
     start = time.perf_counter()
     for _ in range(n):
         event = world.rng.choice(told) if world.rng.random() < 0.33 else world.event()
-        store.save_article(*world.article(event))
+        save(store, *world.article(event))
         assign_events(store)
     return (time.perf_counter() - start) / n
 
@@ -112,7 +117,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     rows = []
     for size in sizes:
-        with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "ledger.db") as store:
+        with tempfile.TemporaryDirectory() as tmp, open_ledger(Path(tmp) / "ledger.db") as store:
             world = Synthetic(args.span_days or max(30, size // args.per_day))
             fill_seconds, told = fill(store, world, size)
             events = store.count_events()

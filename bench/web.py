@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from strikelog.store import EventFilters, Store
+from strikelog.ledger import EventFilters, open_ledger
 
 # (ISO code, admin1 names, centre lat, centre lon, spread in degrees)
 COUNTRIES = [
@@ -97,7 +97,7 @@ def synthetic_events(n: int, seed: int = 11) -> list[dict]:
 
 def build_ledger(path: Path, n: int) -> float:
     start = time.perf_counter()
-    with Store(path) as store:
+    with open_ledger(path) as store:
         store.replace_component(set(), [(obj, [], []) for obj in synthetic_events(n)])
     return time.perf_counter() - start
 
@@ -116,7 +116,7 @@ def page_queries(seed: int = 3, count: int = 60) -> list[dict]:
 def in_process_ms(db: Path, queries: list[dict], rounds: int = 5) -> list[float]:
     """The same pages straight from the Store, as the API asks for them (no HTTP): per-query milliseconds."""
     times = []
-    with Store(db) as store:
+    with open_ledger(db) as store:
         for _ in range(rounds):
             for q in queries:
                 filters = EventFilters(country=q["country"], since=q["since"], until=q["until"], status="reported")

@@ -22,9 +22,9 @@ cli.main(sys.argv[2:], prog_name="strikelog")
 
 OPEN_LEDGER_AT_ONCE = """
 import sys, time
-from strikelog.store import Store
+from strikelog.ledger import open_ledger
 time.sleep(max(0.0, float(sys.argv[1]) - time.time()))
-Store(sys.argv[2]).close()
+open_ledger(sys.argv[2]).close()
 """
 
 

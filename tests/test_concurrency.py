@@ -17,7 +17,7 @@ from processes import OPEN_LEDGER_AT_ONCE, Server, at_once, first_failure, resul
 from strikelog import ingest_paths
 from strikelog.place import Gazetteer, GazetteerError, build
 from strikelog.resources import SiteEntry
-from strikelog.store import SCHEMA_VERSION, Store
+from strikelog.ledger import SCHEMA_VERSION, open_ledger
 
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
 CORPUS = sorted(REPORTS.glob("f*.txt"))[:24]
@@ -50,8 +50,8 @@ def test_two_ingests_on_one_ledger_serialize(tmp_path):
 
 def test_a_writer_kept_waiting_too_long_fails_cleanly(tmp_path):
     db = tmp_path / "ledger.db"
-    holder = Store(db)
-    waiter = Store(db, busy_timeout=0.2)
+    holder = open_ledger(db)
+    waiter = open_ledger(db, busy_timeout=0.2)
     with holder.transaction():
         with pytest.raises(Exception) as caught:
             with waiter.transaction():
@@ -226,7 +226,7 @@ def test_processes_opening_a_new_ledger_at_once(tmp_path, round_):
     db = tmp_path / "new.db"
     done = results(at_once([[str(db)]] * 3, script=OPEN_LEDGER_AT_ONCE))
     assert first_failure(done) is None, done
-    with Store(db) as store:
+    with open_ledger(db) as store:
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert ledger_faults(db) == []

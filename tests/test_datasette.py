@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from strikelog.store import FLAT_COLUMNS, Store
+from strikelog.ledger import FLAT_COLUMNS, open_ledger
 from strikelog.web.datasette import main as metadata_command
 from strikelog.web.datasette import metadata
 
@@ -16,7 +16,7 @@ datasette_app = pytest.importorskip("datasette.app")
 
 @pytest.fixture(scope="module")
 def everything(web_ledger):
-    with Store(web_ledger) as store:
+    with open_ledger(web_ledger) as store:
         return [json.loads(r[0]) for r in store.db.execute("SELECT data FROM events ORDER BY event_id")]
 
 
@@ -110,7 +110,7 @@ def test_a_ledger_written_before_events_flat_gains_it(web_ledger, tmp_path, ever
     """)
     sources = old.execute("SELECT count(*) FROM event_sources").fetchone()[0]
     old.close()
-    with Store(db) as store:
+    with open_ledger(db) as store:
         assert store.db.execute("SELECT count(*) FROM events_flat").fetchone()[0] == len(everything)
         assert [tuple(r) for r in store.db.execute("PRAGMA foreign_key_list(event_sources)")
                 if r[2] == "articles"] == [(0, 0, "articles", "article_id", "id", "NO ACTION", "CASCADE", "NONE")]
@@ -123,7 +123,7 @@ def test_events_flat_follows_the_ledger_when_events_change(web_ledger, tmp_path,
     db = tmp_path / "ledger.db"
     shutil.copy(web_ledger, db)
     gone = everything[0]["event_id"]
-    with Store(db) as store:
+    with open_ledger(db) as store:
         store.replace_component({gone}, [])
         assert store.db.execute("SELECT count(*) FROM events_flat WHERE event_id = ?", (gone,)).fetchone()[0] == 0
         store.db.execute("INSERT INTO events_flat_fts (events_flat_fts) VALUES ('integrity-check')")
@@ -153,7 +153,7 @@ def datasette_search(db, q) -> set[str]:
     """Datasette's search box with the web's query (every word, the last as a prefix: store.fts_query)."""
     from urllib.parse import urlencode
 
-    from strikelog.store import fts_query
+    from strikelog.ledger import fts_query
 
     name = db.stem
     query = urlencode({"_search": fts_query(q), "_searchmode": "raw", "_size": "max"})
@@ -181,7 +181,7 @@ def test_a_version_4_ledger_loses_its_second_index_on_open(web_ledger, tmp_path,
     from click.testing import CliRunner
 
     from strikelog.cli import cli
-    from strikelog.store import SCHEMA_VERSION
+    from strikelog.ledger import SCHEMA_VERSION
 
     db = tmp_path / "old.db"
     shutil.copy(web_ledger, db)

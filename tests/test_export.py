@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from strikelog import export
 from strikelog.cli import cli
-from strikelog.store import Store
+from strikelog.ledger import open_ledger
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -231,7 +231,7 @@ def synthetic(i: int) -> dict:
 
 def test_parquet_is_written_in_row_groups(tmp_path, monkeypatch):
     db = tmp_path / "many.db"
-    with Store(db) as store:
+    with open_ledger(db) as store:
         store.replace_component(set(), [(synthetic(i), [], []) for i in range(1234)])
     monkeypatch.setattr(export, "ROW_GROUP_EVENTS", 500)
     path = tmp_path / "many.parquet"

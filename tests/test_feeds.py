@@ -18,7 +18,7 @@ from strikelog.errors import FetchError
 from strikelog.cli import cli, parse_interval
 from strikelog.feeds import article_id_for, read_feed_list
 from strikelog.fetch import Fetcher, FetchSettings, Validators, canonical_url
-from strikelog.store import SCHEMA_VERSION, Store
+from strikelog.ledger import SCHEMA_VERSION, open_ledger
 from strikelog.watch import FeedWatcher, backoff_over
 
 from conftest import FIXTURES
@@ -142,7 +142,7 @@ def test_a_poll_ingests_the_good_items_and_reports_every_bad_one(site, tmp_path)
     assert site.count("/error.html") == 2 and site.count("/loop/a") == 1 and site.count("/loop/b") == 1
     assert all(h.headers.get("User-Agent", "").startswith("strikelog/") for h in site.hits)
     # each problem counted on its feed's health
-    with Store(db) as store:
+    with open_ledger(db) as store:
         health = {f["url"].removeprefix(site.base): f for f in store.feeds()}
     assert health["/world.rss"]["errors"] == 9 and health["/world.rss"]["failures"] == 0
     assert health["/world.rss"]["last_new"] and health["/world.rss"]["items"] == 11
@@ -307,7 +307,7 @@ def test_a_page_announced_too_large_or_not_html_is_refused_before_its_body(site,
     assert got[site.url("/declared.html")] == "too large (104,857,600 bytes announced; the limit is 2,000,000)"
     assert got[site.url("/report.pdf")] == "not an HTML page (content type application/pdf)"
     assert report.added == 0
-    with Store(tmp_path / "l.db") as store:  # lasting failures: not asked for again by a feed
+    with open_ledger(tmp_path / "l.db") as store:  # lasting failures: not asked for again by a feed
         assert store.seen_url(site.url("/report.pdf"))["outcome"].startswith("not an HTML page")
 
 
@@ -384,7 +384,7 @@ def test_a_ledger_of_the_previous_schema_opens_and_follows_feeds(site, tmp_path)
     old.execute("PRAGMA user_version = 2")
     old.commit()
     old.close()
-    with Store(db) as store:
+    with open_ledger(db) as store:
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 3  # upgraded to the current one
         assert store.feeds() == []
     assert json.dumps(Ledger(db).events(), sort_keys=True) == events

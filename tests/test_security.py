@@ -22,7 +22,7 @@ from strikelog.web.app import create_app
 SOURCE = Path(__file__).parent.parent / "src" / "strikelog"
 FIXTURES = Path(__file__).parent / "fixtures"
 # Names that may be spliced into SQL text: each is built from constants or from placeholders only.
-SQL_FRAGMENTS = {"SCHEMA_VERSION", "where", "_order_by", "_SUMMARY", "_ARTICLE_COLUMNS", "marks", "column"}
+SQL_FRAGMENTS = {"SCHEMA_VERSION", "where", "order_by", "summary", "_ARTICLE_COLUMNS", "marks", "column"}
 HOSTILE = ["' OR 1=1 --", "\"; DROP TABLE events; --", "%' UNION SELECT data FROM articles --", "\\", "%", "_",
            "events_search MATCH '*'", "\x00", "NEAR(", "1e309"]
 

@@ -1,7 +1,9 @@
+import ast
 import json
+from pathlib import Path
 
 from strikelog.export import CSV_COLUMNS, csv_row, geojson
-from strikelog.store import Store
+from strikelog.ledger import open_ledger
 
 
 EVENT = {
@@ -15,7 +17,7 @@ EVENT = {
 
 
 def test_events_round_trip_and_filters_are_parameters(tmp_path):
-    with Store(tmp_path / "l.db") as store:
+    with open_ledger(tmp_path / "l.db") as store:
         store.replace_component(set(), [(EVENT, [], [])])
         assert store.events(country="so") == [EVENT]
         assert store.events(since="2024-02-19") == []
@@ -36,3 +38,31 @@ def test_geojson_points_and_null_geometry():
     collection = geojson([EVENT, placeless])
     assert collection["features"][0]["geometry"] == {"type": "Point", "coordinates": [42.77, 0.49]}
     assert collection["features"][1]["geometry"] is None
+
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "strikelog"
+
+
+def _strikelog_imports(path: Path) -> set[str]:
+    """The strikelog modules a file imports anywhere in it (relative imports resolved), read with ast."""
+    package = ["strikelog", *path.relative_to(SRC).parent.parts]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = ".".join((package[:len(package) - node.level + 1] if node.level else []) + [node.module or ""])
+            found |= {base.rstrip(".")} | {f"{base.rstrip('.')}.{a.name}" for a in node.names}  # a name may be a module
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return {f for f in found if f.startswith("strikelog")}
+
+
+def test_the_ledger_imports_only_records_errors_config_and_the_frames_it_stores():
+    allowed = {"strikelog.records", "strikelog.errors", "strikelog.config", "strikelog.merge.frames"}
+    for path in sorted((SRC / "ledger").glob("*.py")):
+        stray = {m for m in _strikelog_imports(path) - {"strikelog"} if not m.startswith(("strikelog.ledger", *allowed))}
+        assert not stray, f"{path.name} imports {sorted(stray)}"
+
+
+def test_the_web_reaches_the_ledger_only_through_the_api():
+    for path in sorted((SRC / "web").glob("*.py")):
+        assert not {m for m in _strikelog_imports(path) if m.startswith("strikelog.ledger")}, path.name

@@ -11,7 +11,7 @@ import pytest
 from strikelog.config import Settings
 from strikelog.errors import LedgerError
 from strikelog.export import CSV_COLUMNS
-from strikelog.store import EventFilters, Store
+from strikelog.ledger import EventFilters, open_ledger
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's notice about httpx vs httpx2
@@ -239,7 +239,7 @@ def synthetic_event(i: int) -> dict:
 
 def test_exports_span_many_chunks(tmp_path):
     db = tmp_path / "many.db"
-    with Store(db) as store:
+    with open_ledger(db) as store:
         store.replace_component(set(), [(synthetic_event(i), [], []) for i in range(1234)])
     client = TestClient(create_app(db))
     lines = client.get("/api/v1/events.jsonl", params={"sort": "event_id"}).text.splitlines()
@@ -417,7 +417,7 @@ def test_feeds_lists_each_followed_feed_with_its_health(web_ledger, tmp_path):
     db = tmp_path / "ledger.db"
     shutil.copy(web_ledger, db)
     assert TestClient(create_app(db)).get("/api/v1/feeds").json() == {"feeds": []}
-    with Store(db) as store:  # what a watcher leaves behind (tests/test_feeds.py polls real feeds)
+    with open_ledger(db) as store:  # what a watcher leaves behind (tests/test_feeds.py polls real feeds)
         store.add_feeds(["https://example.org/world.rss", "https://example.org/broken.rss", "https://example.org/new.rss"])
         store.record_feed_poll("https://example.org/world.rss", "2025-03-01T12:00:00+00:00", ('"v1"', None), "World", 3)
         store.record_feed_problem("https://example.org/world.rss", "2025-03-01T12:00:00+00:00",
@@ -455,7 +455,7 @@ def test_a_ledger_written_before_the_search_columns_gains_them(tmp_path, everyth
             loc["country"], loc["admin1"], e["actor1"], e["actor2"], e["fatalities"]["best"], json.dumps(e)))
     old.commit()
     old.close()
-    with Store(db) as store:
+    with open_ledger(db) as store:
         strike, response = chain_pair(everything)
         rows, total = store.search_events(EventFilters(text="retaliation"))
         assert {strike["event_id"], response["event_id"]} <= set(ids(rows)) and total == len(rows)

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from strikelog.store import EventFilters, Store
+from strikelog.ledger import EventFilters, open_ledger
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def events(web_ledger):
-    with Store(web_ledger) as store:
+    with open_ledger(web_ledger) as store:
         rows, _ = store.search_events(EventFilters(), page_size=1000, full=True)
     return rows
 
@@ -255,7 +255,7 @@ def test_a_row_click_opens_the_panel_with_sources_by_outlet_and_headline(page, e
     expect(page.locator("#event-id")).to_have_text(kharkiv["event_id"])
     assert query_of(page)["event"] == kharkiv["event_id"]
     expect(page.locator(f"#events tr.open[data-event-id='{kharkiv['event_id']}']")).to_have_count(1)
-    with Store(page.server_ledger) as store:
+    with open_ledger(page.server_ledger) as store:
         article = store.article("f09_kharkiv_missile_wire")
     source = page.locator("#panel ul.sources li")
     expect(source).to_have_count(1)

@@ -24,7 +24,7 @@ from .filters import BadFilter, event_filters  # noqa: F401 (part of the library
 from .merge import BlockMerger
 from .records import Article, BatchResult, Event, Problem, RawArticle
 from .resources import Lexicon, lexicon
-from .store import EventFilters, Store, is_database_url
+from .ledger import EventFilters, Store, is_database_url, open_ledger
 
 # The reader (pipeline, workers: spaCy's pipeline and the extractors) and the fetcher (feeds, fetch: httpx)
 # are imported by the functions that use them, so that reading the ledger (`strikelog events`, `show`,
@@ -119,7 +119,7 @@ def ingest_sources(
     paths = ingest.discover([s for s in sources if not is_url(s)], problem)
     if not paths and not urls:
         return report  # nothing to read: no ledger is opened, so none is created
-    with Store(db) as store:
+    with open_ledger(db) as store:
         pages: list[feeds.FetchedPage] = []
         if urls:
             with Fetcher(fetch_settings) as fetcher:
@@ -231,7 +231,8 @@ def _save_batch(store: Store, results: list[ArticleResult], report: IngestReport
             else:
                 report.added += 1
                 stored.add(result.article.id)
-            store.save_article(result.article, result.mentions, result.frames)
+            store.save_article(result.article, result.mentions, result.frames,
+                               [merge.blocking_keys(frame) for frame in result.frames])
 
 
 def new_or_changed(
@@ -265,6 +266,7 @@ def assign_events(store: Store, lex: Optional[Lexicon] = None, tracker: Optional
     replacing them."""
     lex = lex or lexicon()
     with store.transaction():
+        _file_unfiled_frames(store)
         work = merge.Neighbourhood(store, lex)
         work.expand(store.pending_frames())
         blocks = work.blocks()
@@ -289,6 +291,13 @@ def assign_events(store: Store, lex: Optional[Lexicon] = None, tracker: Optional
         for event_id in sorted(stale):
             _refresh_responses(store, event_id, lex)
     return len(events)
+
+
+def _file_unfiled_frames(store: Store) -> None:
+    """File the frames a migrated ledger holds without their blocking keys under them, before they merge."""
+    unfiled = store.unfiled_frames()
+    if unfiled:
+        store.file_frames({ref: merge.blocking_keys(frame) for ref, frame in unfiled})
 
 
 def _days_after(day: date, n: int) -> str:
@@ -334,17 +343,22 @@ def add_places(csv_path: PathLike, settings: Optional[Settings] = None) -> int:
 
 
 class Ledger:
-    """A ledger database: reading it, and an analyst's corrections to it."""
+    """A ledger database: reading it, and an analyst's corrections to it. `store` is the ledger itself
+    (strikelog.ledger.Store), whose read queries the web runs in its reader threads."""
 
-    def __init__(self, db: PathLike):
-        if not is_database_url(db) and not Path(db).exists():
+    def __init__(self, db: PathLike, create: bool = False):
+        """Open the ledger at `db`; a SQLite file that is not there is an error, unless `create`."""
+        if not create and not is_database_url(db) and not Path(db).exists():
             raise LedgerError(f"{db}: no ledger here yet; run `strikelog ingest PATH --db {db}` first")
-        self.store = Store(db)
+        self.store = open_ledger(db)
 
     def __enter__(self) -> "Ledger":
         return self
 
     def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
         self.store.close()
 
     def events(self, **filters) -> list[dict]:

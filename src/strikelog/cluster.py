@@ -29,7 +29,7 @@ from .config import Settings
 from .merge import BlockMerger
 from .pipeline import ArticleResult, analyse
 from .records import Problem
-from .store import Store, article_from, frame_from, is_database_url, mention_from, plain
+from .ledger import article_from, frame_from, is_database_url, mention_from, open_ledger, plain
 
 FILES_PER_PARTITION = 256
 ROWS_PER_GROUP = 256
@@ -104,7 +104,7 @@ def analyse_partition(partition: Partition, settings: Settings, out_dir: str, le
     known = IngestReport()
     with ExitStack() as stack:
         if ledger is not None:
-            raws = new_or_changed(raws, stack.enter_context(Store(ledger)), known, None, settings.write_batch)
+            raws = new_or_changed(raws, stack.enter_context(open_ledger(ledger)), known, None, settings.write_batch)
         count = _write_part(analyse(raws, settings, problems.append), target)
     return PartitionReport(partition.index, str(target), count, problems, known.unchanged)
 
@@ -196,7 +196,7 @@ def merge_parquet(
     given a `scheduler`, each merge round's blocks run there as Dask tasks, all at once."""
     settings = settings or Settings()
     report = report or IngestReport()
-    with Store(db) as store, _connected(scheduler) as client:
+    with open_ledger(db) as store, _connected(scheduler) as client:
         fresh = new_or_changed(read_parquet(parts), store, report, None, settings.write_batch, lambda r: r.article)
         store_results(fresh, store, settings, report, progress, block_merger(client) if client else None)
     return report

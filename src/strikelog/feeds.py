@@ -23,7 +23,7 @@ from .errors import FetchError, InputError
 from .fetch import Fetcher, Response, Validators, canonical_url, is_url
 from .ingest import content_hash
 from .records import Problem, RawArticle
-from .store import Store
+from .ledger import Store
 
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"

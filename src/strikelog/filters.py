@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Optional, Union
 
 from .resources import data_text
-from .store import SORT_KEYS, EventFilters
+from .ledger import SORT_KEYS, EventFilters
 from .vocabulary import actor_names
 
 MAX_TEXT = 200

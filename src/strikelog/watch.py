@@ -25,7 +25,7 @@ from .config import Settings
 from .errors import FetchError, InputError
 from .fetch import Fetcher, FetchSettings, Response, Validators
 from .records import Problem
-from .store import Store
+from .ledger import open_ledger
 
 BACKOFF_BASE = timedelta(minutes=1)  # a feed that failed n times in a row waits BACKOFF_BASE * 2**(n-1)
 BACKOFF_MAX = timedelta(hours=6)
@@ -77,7 +77,7 @@ class FeedWatcher:
         self.settings = settings or Settings()
         self.on_problem = on_problem
         self.feed_urls = list(dict.fromkeys(feed_urls))
-        self.store = Store(db)
+        self.store = open_ledger(db)
         self.store.add_feeds(self.feed_urls)
         self.fetcher = Fetcher(fetch_settings)
 

@@ -28,7 +28,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__, api, export
 from ..config import Settings
 from ..errors import ArticleNotFound, EventNotFound, LedgerError, MissingExtra
-from ..store import Store, is_database_url
 from . import models
 from .exports import EXPORTS, export_chunks, file_name
 from .params import (
@@ -80,16 +79,16 @@ class LedgerReader:
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="strikelog-read")
         self.local = threading.local()
 
-    async def run(self, read: Callable[[Store], T]) -> T:
+    async def run(self, read: Callable[[api.Store], T]) -> T:
         """`read(store)` in a reader thread, in one read transaction, awaited without blocking the server."""
         return await asyncio.get_running_loop().run_in_executor(self.pool, self._call, read)
 
-    def _call(self, read: Callable[[Store], T]) -> T:
-        store = getattr(self.local, "store", None)
-        if store is None:
-            store = self.local.store = Store(self.db)
-        with store.snapshot():
-            return read(store)
+    def _call(self, read: Callable[[api.Store], T]) -> T:
+        ledger = getattr(self.local, "ledger", None)
+        if ledger is None:
+            ledger = self.local.ledger = api.Ledger(self.db)
+        with ledger.store.snapshot():
+            return read(ledger.store)
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -99,11 +98,10 @@ def create_app(db: Union[str, Path], token: Optional[str] = None, tiles: Optiona
                settings: Optional[Settings] = None) -> FastAPI:
     """The app over the ledger at `db`. `token` enables POST ingest (and is then required on it);
     `tiles` is an optional XYZ tile URL template (off by default: the page works offline)."""
-    db = db if is_database_url(db) else Path(db)
-    if token is None:
-        api.Ledger(db).store.close()  # a read-only server needs an existing ledger: fail now, not per request
-    else:
-        Store(db).close()  # a writable one starts an empty ledger if there is none
+    db = db if api.is_database_url(db) else Path(db)
+    # a read-only server needs an existing ledger: fail now, not per request; a writable one starts an
+    # empty ledger if there is none
+    api.Ledger(db, create=token is not None).close()
     reader = LedgerReader(db)
 
     @asynccontextmanager
@@ -260,7 +258,7 @@ def _document_errors(app: FastAPI) -> None:
     app.openapi = openapi
 
 
-def event_detail(store: Store, event_id: str) -> dict:
+def event_detail(store: api.Store, event_id: str) -> dict:
     """One event with summaries of the events it responds to, that respond to it, its whole chain, and its articles."""
     try:
         event = store.event(event_id)
@@ -280,7 +278,7 @@ FEED_FIELDS = ("url", "title", "added_at", "last_poll", "last_ok", "last_new", "
                "failures", "errors", "last_error", "last_error_at")
 
 
-def feed_health(store: Store) -> list[dict]:
+def feed_health(store: api.Store) -> list[dict]:
     """Each followed feed's health; `status` is "ok", "failing" (its last poll failed; `failures` in a
     row) or "new" (never polled)."""
     out = []
@@ -290,7 +288,7 @@ def feed_health(store: Store) -> list[dict]:
     return out
 
 
-def article_detail(store: Store, article_id: str) -> dict:
+def article_detail(store: api.Store, article_id: str) -> dict:
     try:
         article = store.article(article_id)
     except ArticleNotFound:
@@ -389,7 +387,7 @@ def _host_name(host: str) -> str:
     return host.partition(":")[0]
 
 
-def _article_meta(store: Store, article_id: str) -> dict:
+def _article_meta(store: api.Store, article_id: str) -> dict:
     try:
         article = store.article(article_id)
     except ArticleNotFound:

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Union
 
-from .. import export
-from ..store import EventFilters, Store
+from .. import api, export
+from ..filters import EventFilters
 
 EXPORTS = {fmt: export.MEDIA_TYPES[fmt] for fmt in ("csv", "acled", "geojson", "jsonl", "parquet")}
 FILE_NAMES = {"acled": "strikelog-events-acled.csv"}  # the others: strikelog-events.FORMAT
@@ -16,8 +16,8 @@ FILE_NAMES = {"acled": "strikelog-events-acled.csv"}  # the others: strikelog-ev
 def export_chunks(db: Path, filters: EventFilters, sort: str, fmt: str) -> Iterator[Union[str, bytes]]:
     """The export as chunks (text, or bytes for parquet), read from its own connection to the ledger
     in one read transaction (an ingest writing meanwhile does not show half-way through)."""
-    with Store(db) as store, store.snapshot():
-        yield from export.chunks(store.iter_events(filters, sort), fmt, store.articles_meta)
+    with api.Ledger(db) as ledger:
+        yield from ledger.export(filters, fmt, sort)
 
 
 def file_name(fmt: str) -> str:

@@ -7,8 +7,7 @@ from typing import Annotated, Literal, Optional
 from fastapi import Depends, Query, Request
 
 from .. import filters
-from ..filters import SORTS, STATUSES, BadFilter, parse_sort  # noqa: F401 (parse_sort, STATUSES: used by the app)
-from ..store import EventFilters
+from ..filters import SORTS, STATUSES, BadFilter, EventFilters, parse_sort  # noqa: F401 (parse_sort, STATUSES: used by the app)
 
 MAX_PAGE = 1_000_000
 MAX_PAGE_SIZE = 1000
