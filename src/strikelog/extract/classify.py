@@ -52,6 +52,8 @@ class Classify(Component):
             return "background"
         if any(c.lower_ == "had" and c.dep_ == "aux" for c in verb.children) and not self.under_reporting(verb):
             return "background"
+        if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "since" for c in verb.children):
+            return "background"  # "airstrikes on Gaza since Hamas launched its attacks": what the story starts from
         if _pos_class(member) == "NOUN" and member.tag_ in ("NNS", "NNPS"):
             children = list(member.children)
             if _counted_several(member):

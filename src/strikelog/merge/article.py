@@ -85,7 +85,7 @@ def _article_events(frames: list[Frame], mentions: list[Mention], lex: Lexicon) 
             target.actor1, target.actor2 = told_by  # the account told first stands; the other is a claim
         target.named_places |= frame.named_places
         target.solid = target.solid or frame.solid
-        if "reported" in (target.status, frame.status):
+        if "reported" in (target.status, frame.status) and not _retold(target, frame, mentions):
             target.status = "reported"  # the cause named in one sentence is the news of another
     return [f for f in frames if f in kept]
 
@@ -107,12 +107,21 @@ def _headline_only(frame: Frame, mentions: list[Mention]) -> bool:
 
 
 def _same_status(a: Frame, b: Frame, mentions: list[Mention]) -> bool:
-    """The same status, or a cause ("in retaliation for the airstrike") and the article's news of it."""
+    """The same status, or a cause ("in retaliation for the airstrike") and the article's news of it, or
+    an earlier event and a later sentence that refers back to it ("since Hamas launched its attacks ...
+    The surprise attacks by Hamas have left 1,400 dead")."""
     if a.status == b.status:
         return True
     def cause(f: Frame) -> bool:
         return all(mentions[i].cause for i in f.mentions)
-    return {a.status, b.status} == {"reported", "background"} and (cause(a) or cause(b))
+    return {a.status, b.status} == {"reported", "background"} and (cause(a) or cause(b) or _retold(a, b, mentions))
+
+
+def _retold(a: Frame, b: Frame, mentions: list[Mention]) -> bool:
+    """One is background and the other only refers back to it ("the attacks"), by the same actor."""
+    background, other = (a, b) if a.status == "background" else (b, a)
+    return (background.status == "background" and other.status == "reported" and background.actor1 is not None
+            and other.actor1 == background.actor1 and all(mentions[i].anaphoric for i in other.mentions))
 
 
 def _sides_blaming_each_other(mentions: list[Mention], lex: Lexicon) -> list[tuple[str, str]]:
@@ -143,7 +152,8 @@ def _same_story(open_frame: Frame, frame: Frame, mentions: list[Mention], lex: L
     if _contested(open_frame, frame, sides, lex):
         if not _told_alike(open_frame, frame):
             return False
-    elif _frame_affinity(open_frame, frame, lex, across=True) is None or _finer_than(frame, open_frame, mentions):
+    elif _frame_affinity(open_frame, frame, lex, across=True) is None or (
+            _finer_than(frame, open_frame, mentions) and not _retold(open_frame, frame, mentions)):
         return False
     opening = mentions[min(frame.mentions, key=lambda i: mentions[i].sentence_index)]
     return not (set(re.findall(r"[a-z]+", opening.sentence.lower())) & _SETS_APART)
