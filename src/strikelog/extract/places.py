@@ -25,6 +25,8 @@ class Places(Component):
             owner = _cause_owner(span.root, owner, groups)
             if via_report:
                 continue
+            if self.describes_a_party(span):
+                continue
             if owner is group or (owner is None and group is _root_group(groups) and not _outside_its_clause(group, span.root)):
                 refs.append(PlaceRef(self.capital_named(span) or span.text, _relation(span), hint, label))
         sites = [r for r in refs if r.label == "SITE"]
@@ -38,6 +40,25 @@ class Places(Component):
         refs = self.places_for(sent, group, groups)
         named = [r for r in refs if r.label != "NAME"]
         return (named or self.site_by_description(group, target)) + [r for r in refs if r.label == "NAME"]
+
+    def describes_a_party(self, span: Any) -> bool:
+        """ "the rebel group Houthi in Yemen", "Hamas militants in Gaza": where a party is from, not where
+        the event happened."""
+        prep = span.root.head
+        if span.root.dep_ != "pobj" or prep.lower_ != "in":
+            return False
+        party = prep.head
+        armed = set(self.rules["armed_nouns"]) | set(self.rules["force_nouns"])
+        if not (any(t.label == "ACTOR" for t in self.tags_in([party])) or party.lemma_.lower() in armed):
+            return False
+        node = party  # the doer ("claimed by ... Houthi in Yemen"), not a target ("strikes on Jaish in Bahawalpur")
+        for _ in range(4):
+            if node.dep_ == "nsubj" or (node.dep_ == "pobj" and node.head.lower_ == "by"):
+                return True
+            if node.dep_ not in ("appos", "compound", "conj") or node.head is node:
+                return False
+            node = node.head
+        return False
 
     def site_by_description(self, group: _Group, target: Optional[Any]) -> list[PlaceRef]:
         """'the attacks on the base', 'hit the same base': the installation named last in the article."""
