@@ -461,7 +461,7 @@ class PlaceResolver:
         hints = [h for h in hints if h]
         named = [r for r in refs if r.label != "NAME"]
         if not named:  # only a name the model called a person: a place if the gazetteer knows it as a city
-            named = [r for r in refs if self.is_known_city(r.text)]
+            named = [r for r in refs if self.is_known_city(r.text, context)]
         for ref in named:
             if ref.label == "COUNTRY":
                 continue
@@ -488,11 +488,13 @@ class PlaceResolver:
             out.append(ref)
         return out
 
-    def is_known_city(self, text: str) -> bool:
-        """A name the small model read as a person or an organisation ("in Sanaa", "on Abu Dhabi") is a
-        place only when the gazetteer knows it by that very name as a city of 100,000 or a curated site."""
-        return any(not p.fuzzy and (p.kind == "site" or p.population >= 100_000) and name_key(p.name) == name_key(text)
-                   for p in self.gazetteer.lookup(text))
+    def is_known_city(self, text: str, context: list[str]) -> bool:
+        """A name the small model read as a person or an organisation ("in Sanaa", "on Abu Dhabi", "in
+        Amalfi, Antioquia") is a place only when the gazetteer knows it by that very name as a curated
+        site, a city of 100,000, or a town of the country the article is set in."""
+        def known(p: Place) -> bool:
+            return p.kind == "site" or p.population >= 100_000 or (p.country in context[:1] and p.population >= 1_000)
+        return any(not p.fuzzy and known(p) and name_key(p.name) == name_key(text) for p in self.gazetteer.lookup(text))
 
     def sole_country(self, text: str) -> Optional[str]:
         """The country of a name that only one country's places bear ("Pulwama"). A town found only

@@ -24,14 +24,14 @@ class Arguments(Component):
         light = set(self.rules["light_verbs"])
         for member in group.members:
             children = list(member.children)
-            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in children)
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in children) or _headline_passive(member, children)
             if _pos_class(member) == "VERB":
                 for c in children:
                     if c.dep_ == "nsubj" and not passive and agent is None and c.i not in others:
                         agent = c
                     elif c.dep_ == "agent" and agent is None:
                         agent = next((g for g in c.children if g.dep_ == "pobj"), None)
-                    elif c.dep_ in ("dobj", "nsubjpass") and target is None and c.i not in others:
+                    elif (c.dep_ in ("dobj", "nsubjpass") or (c.dep_ == "nsubj" and passive)) and target is None and c.i not in others:
                         target = c
                     elif c.dep_ == "prep" and c.lower_ in ("on", "against", "at") and target is None:
                         target = next((g for g in c.children if g.dep_ == "pobj"), None)
@@ -246,6 +246,12 @@ def _unlisted_group_name(tok: Any, armed_nouns: dict) -> Optional[str]:
     start = min(t.i for n in names for t in n.subtree)
     words = [t.text for t in tok.doc[start:tok.i] if t.pos_ == "PROPN"]
     return " ".join(words) if words else None
+
+
+def _headline_passive(verb: Any, children: list[Any]) -> bool:
+    """ "Police helicopter shot down during mission": "shot down" with no object says what was downed."""
+    return (verb.lemma_.lower() == "shoot" and any(c.dep_ == "prt" and c.lower_ == "down" for c in children)
+            and not any(c.dep_ == "dobj" for c in children))
 
 
 def _named_as_cause(tok: Any, group: _Group) -> bool:
