@@ -40,7 +40,9 @@ DISORDER_TYPES = {"Political violence", "Demonstrations", "Strategic development
 SCALES = {"Local partner", "Subnational", "National", "Regional", "International", "New media", "Other"}
 COUNTRIES = {"Iraq": (368, "Middle East", "IRQ"), "Yemen": (887, "Middle East", "YEM"),
              "Somalia": (706, "Eastern Africa", "SOM"), "Ukraine": (804, "Europe", "UKR"),
-             "Syria": (760, "Middle East", "SYR"), "Egypt": (818, "Northern Africa", "EGY")}
+             "Syria": (760, "Middle East", "SYR"), "Egypt": (818, "Northern Africa", "EGY"),
+             "Palestine": (275, "Middle East", "PSE"), "Israel": (376, "Middle East", "ISR"),
+             "Lebanon": (422, "Middle East", "LBN"), "Iran": (364, "Middle East", "IRN")}
 
 
 def invoke(*args, **kwargs):
