@@ -60,7 +60,15 @@ def _time_spans(sent: _Sentence) -> list[Any]:
         found = span.char_span(match.start(), match.end(), alignment_mode="expand")
         if found is not None and not any(i in covered for i in range(found.start, found.end)):
             spans.append(found)
-    return spans
+    return [s for s in spans if not _day_of_another_happening(s)]
+
+
+def _day_of_another_happening(span: Any) -> bool:
+    """ "came on the same day that the government announced an amnesty": a day told by another
+    happening, which the sentence does not date."""
+    doc = span.doc
+    follows = doc[span.end].lower_ if span.end < len(doc) else ""
+    return bool(_SEQUENCE.search(span.text)) and follows in ("that", "as", "when")
 
 
 def _with_day_number(ent: Any) -> Any:
