@@ -55,13 +55,13 @@ def actor_relation(a: Optional[str], b: Optional[str], lex: Lexicon) -> str:
 
 
 def _part_of_name(short: str, listed: str, lex: Lexicon) -> bool:
-    """A name the dictionary does not list that is a word of a listed group's name or alias:
-    "Baloch" rebels and the Baloch Liberation Army."""
+    """A name the dictionary does not list whose words are all words of a listed group's name or alias:
+    "Baloch" rebels, or the "Baloch Army", and the Baloch Liberation Army."""
     entry = lex.actors.get(listed)
     if short in lex.actors or entry is None:
         return False
-    pattern = re.compile(rf"\b{re.escape(short)}\b", re.I)
-    return any(pattern.search(name) for name in (entry.name, *entry.aliases))
+    words = set(re.findall(r"\w+", short.lower()))
+    return bool(words) and any(words <= set(re.findall(r"\w+", name.lower())) for name in (entry.name, *entry.aliases))
 
 
 def _family(name: str, lex: Lexicon) -> set[str]:
