@@ -144,6 +144,9 @@ def _same_story(open_frame: Frame, frame: Frame, mentions: list[Mention], lex: L
                 sides: list[tuple[str, str]] = ()) -> bool:
     if not _same_status(open_frame, frame, mentions) or _answers(open_frame, frame, mentions) or _answers(frame, open_frame, mentions):
         return False
+    if open_frame.status != frame.status and not (_retold(open_frame, frame, mentions) or _told_of_one_thing(open_frame, frame)) \
+            and (open_frame.when.start or frame.when.start):
+        return False  # a dated cause is the news of another sentence only where both tell the same place, day or toll
     if _headline_only(frame, mentions):  # a headline's parties are often misread: place and day decide
         return not dates_conflict(frame.when, open_frame.when) and places_relation(frame.where, open_frame.where) != "conflict"
     if (open_frame.named_places and frame.named_places and not open_frame.named_places & frame.named_places
@@ -157,6 +160,12 @@ def _same_story(open_frame: Frame, frame: Frame, mentions: list[Mention], lex: L
         return False
     opening = mentions[min(frame.mentions, key=lambda i: mentions[i].sentence_index)]
     return not (set(re.findall(r"[a-z]+", opening.sentence.lower())) & _SETS_APART)
+
+
+def _told_of_one_thing(a: Frame, b: Frame) -> bool:
+    """The same named place, the same day, or the same toll."""
+    same_day = a.when.precision == b.when.precision == "day" and a.when.start == b.when.start
+    return same_day or bool(a.tolls & b.tolls) or (a.where.name is not None and places_relation(a.where, b.where) == "same")
 
 
 def _told_alike(a: Frame, b: Frame) -> bool:
