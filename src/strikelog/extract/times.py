@@ -10,6 +10,7 @@ from ..dates import SEQUENCE_PHRASE as _SEQUENCE_PHRASE, SEQUENCE_WORD as _SEQUE
 from ..records import TimeExpr
 from .responses import _cause_owner
 from .tokens import Component, _Group, _pos_class, _root_group, _Sentence
+from .words import _SEQUENCE_VERBS
 
 
 class Times(Component):
@@ -26,10 +27,24 @@ class Times(Component):
             owner = _cause_owner(ent.root, owner, groups)
             if via_report and not _SEQUENCE.search(ent.text):  # "Hours later, X said it attacked": still the event's day
                 continue
-            unowned = owner is None and group is _root_group(groups) and not _told_as_before(group.members[0])
+            unowned = (owner is None and group is _root_group(groups) and not _told_as_before(group.members[0])
+                       and not self.of_another_happening(ent.root, group))
             if (owner is group or unowned) and not self.in_relative_of_another(ent.root, group):
                 exprs.append(TimeExpr(ent.text, tense, sent.index))
         return exprs
+
+    def of_another_happening(self, tok: Any, group: _Group) -> bool:
+        """ "The only fatality in Iran's missile attack was buried on Wednesday": a time on a verb that
+        tells a happening of its own (not 'took place', 'came', 'was') dates that, not the event named
+        inside its subject."""
+        verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        if verb is None or any(m.i == verb.i for m in group.members):
+            return False
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        inside_subject = any(s.left_edge.i <= m.i <= s.right_edge.i for s in subjects for m in group.members)
+        light = set(self.rules["light_verbs"])
+        eventless = verb.lemma_.lower() in set(_SEQUENCE_VERBS) | light | {"be", "take", "begin", "start", "continue"}
+        return inside_subject and not eventless
 
     def calendar_time(self, sent: _Sentence) -> Optional[TimeExpr]:
         """The last expression in a sentence that names a day ("On Tuesday afternoon"), not a clock time."""

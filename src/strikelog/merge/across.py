@@ -17,7 +17,7 @@ from .article import _fold
 from .blocking import KeyIndex
 from .frames import ArticleFrames, Decisions, Frame
 from .responses import link_targets, responses_of
-from .scoring import _WEAPON_CLASS, _frame_affinity, qualifies
+from .scoring import _WEAPON_CLASS, qualifies, reports_affinity
 
 _STATUS_RANK = {"confirmed": 0, "unconfirmed": 1, "claimed": 2, "disputed": 3}
 
@@ -59,7 +59,7 @@ def cluster_frames(frames: dict, candidates, decisions: Decisions, lex: Lexicon)
         ga, gb = groups[root[a]], groups[root[b]]
         if ga is gb or {r[0] for r in ga} & {r[0] for r in gb} or decisions.keeps_apart(set(ga), set(gb)):
             continue
-        if _frame_affinity(summary(root[a]), summary(root[b]), lex, across=True) is None:
+        if reports_affinity(summary(root[a]), summary(root[b]), lex) is None:
             continue
         join(a, b)
     return [sorted(g) for _, g in sorted(groups.items())]
@@ -104,6 +104,8 @@ def _summary(refs: list, frames: dict, lex: Lexicon) -> Frame:
     out = Frame(article="*", status=frames[refs[0]].status)
     for ref in refs:
         _fold(out, frames[ref], lex)
+    days = [frames[ref].article_day for ref in refs if frames[ref].article_day is not None]
+    out.article_day = min(days) if days else None  # the earliest day its reports speak from
     return out
 
 

@@ -5,6 +5,7 @@ and the days an undated report may speak of (`possible_days`)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 from typing import Optional
 
@@ -183,7 +184,7 @@ def qualifies(a: Frame, b: Frame, lex: Lexicon) -> Optional[float]:
     """The score of two frames from different articles as one event, or None when they are not."""
     if a.article == b.article or dates_conflict(possible_days(a), possible_days(b)):
         return None
-    score = _frame_affinity(a, b, lex, across=True)
+    score = reports_affinity(a, b, lex)
     if score is None:
         return None
     score += _shared_specifics(a, b) + _same_area(a.where, b.where)
@@ -262,6 +263,15 @@ def _one_strike_across_a_border(a: Frame, b: Frame, lex: Lexicon) -> bool:
 def _told_day(frame: Frame):
     """The day a frame's event happened, or else the day its article speaks from."""
     return frame.when.start if frame.when.precision == "day" else frame.article_day
+
+
+def reports_affinity(a: Frame, b: Frame, lex: Lexicon) -> Optional[float]:
+    """How well two reports from different articles fit as one event, None when they cannot; a
+    barrage across a border falls on many towns of one country, so there the towns do not conflict."""
+    score = _frame_affinity(a, b, lex, across=True)
+    if score is None and _one_strike_across_a_border(a, b, lex):
+        score = _frame_affinity(replace(a, where=Location.nowhere()), replace(b, where=Location.nowhere()), lex, across=True)
+    return score
 
 
 def _frame_affinity(a: Frame, b: Frame, lex: Lexicon, across: bool = False) -> Optional[float]:
