@@ -10,7 +10,7 @@ from ..dates import SEQUENCE_PHRASE as _SEQUENCE_PHRASE, SEQUENCE_WORD as _SEQUE
 from ..records import TimeExpr
 from .responses import _cause_owner
 from .tokens import Component, _Group, _pos_class, _root_group, _Sentence
-from .words import _SEQUENCE_VERBS
+from .words import _AFTERMATH_VERBS
 
 
 class Times(Component):
@@ -34,17 +34,14 @@ class Times(Component):
         return exprs
 
     def of_another_happening(self, tok: Any, group: _Group) -> bool:
-        """ "The only fatality in Iran's missile attack was buried on Wednesday": a time on a verb that
-        tells a happening of its own (not 'took place', 'came', 'was') dates that, not the event named
-        inside its subject."""
+        """ "The only fatality in Iran's missile attack was buried on Wednesday": a time on a verb of the
+        aftermath (data: aftermath_verbs) dates that, not the event named inside its subject."""
         verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
         if verb is None or any(m.i == verb.i for m in group.members):
             return False
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         inside_subject = any(s.left_edge.i <= m.i <= s.right_edge.i for s in subjects for m in group.members)
-        light = set(self.rules["light_verbs"])
-        eventless = verb.lemma_.lower() in set(_SEQUENCE_VERBS) | light | {"be", "take", "begin", "start", "continue"}
-        return inside_subject and not eventless
+        return inside_subject and verb.lemma_.lower() in _AFTERMATH_VERBS
 
     def calendar_time(self, sent: _Sentence) -> Optional[TimeExpr]:
         """The last expression in a sentence that names a day ("On Tuesday afternoon"), not a clock time."""
