@@ -10,14 +10,14 @@ import importlib
 import itertools
 import json
 import re
-from functools import lru_cache
-from importlib import resources
 from typing import Optional
 
 
+from .caches import process_cache
 from .dates import parse_moment
 from .errors import InputError
 from .records import Anchor, Article, Paragraph, RawArticle
+from .resources import data_text
 
 _TYPOGRAPHY = str.maketrans({
     "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u2009": " ",
@@ -42,9 +42,9 @@ OTHER_LATIN_LANGUAGES = {
 }
 
 
-@lru_cache(maxsize=1)
+@process_cache(maxsize=1)
 def debris_vocabulary() -> dict:
-    return json.loads(resources.files("strikelog.data").joinpath("debris.json").read_text("utf-8"))
+    return json.loads(data_text("debris.json"))
 
 
 def clean(raw: RawArticle, max_chars: int = MAX_ARTICLE_CHARS) -> Article:
@@ -129,7 +129,7 @@ def _share(words: list[str], vocabulary: frozenset | set) -> float:
     return sum(word in vocabulary for word in words) / len(words)
 
 
-@lru_cache(maxsize=None)
+@process_cache(maxsize=None)
 def _stop_words(code: str) -> frozenset:
     """spaCy's stop list of a language (no model needed: it ships with spaCy itself). Imported on
     first use, so that a run that cleans nothing (an unchanged re-ingest) never imports spaCy."""

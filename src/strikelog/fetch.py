@@ -23,6 +23,7 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
+from .config import Settings
 from .errors import FetchError
 
 ROBOTS_AGENT = "strikelog"
@@ -43,7 +44,7 @@ def user_agent() -> str:
     """`strikelog/<version> (+<contact>)`: set STRIKELOG_CONTACT to a URL or e-mail address of the operator."""
     from . import __version__
 
-    contact = os.environ.get("STRIKELOG_CONTACT", "https://example.invalid/strikelog; set STRIKELOG_CONTACT")
+    contact = Settings().contact
     return f"strikelog/{__version__} (news monitoring; +{contact})"
 
 
@@ -59,7 +60,7 @@ class FetchSettings:
     """
 
     timeout: float = 20.0
-    max_bytes: int = field(default_factory=lambda: int(os.environ.get("STRIKELOG_MAX_FETCH_BYTES", 5_000_000)))
+    max_bytes: int = field(default_factory=lambda: Settings().max_fetch_bytes)
     max_redirects: int = 5
     host_delay: float = 1.0
     per_host: int = 2

@@ -7,9 +7,9 @@ the curated data files with a PhraseMatcher, the way spaCy's SpanRuler does.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from typing import Any
 
+from .caches import process_cache
 from .errors import ModelNotFound
 from .records import Article, ParsedArticle, Tagged
 from .resources import Lexicon, lexicon
@@ -24,7 +24,7 @@ UNUSED_COMPONENTS = ("senter",)
 _CASE_SENSITIVE_MAX = 4
 
 
-@lru_cache(maxsize=4)
+@process_cache(maxsize=4)
 def load_model(name: str) -> Any:
     """Load the spaCy pipeline once per process; a clear error if it is not installed."""
     import spacy
@@ -98,7 +98,7 @@ def _dictionary_terms(lex: Lexicon) -> Iterator[tuple[str, str, str]]:
             yield "DEMONYM", country.code, phrase
 
 
-@lru_cache(maxsize=4)
+@process_cache(maxsize=4)
 def tagger_for(model: str) -> Tagger:
     return Tagger(load_model(model), lexicon())
 

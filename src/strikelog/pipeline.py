@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable
 
 from . import clean, language, merge, place, time
+from .caches import process_cache
 from .config import Settings
 from .errors import InputError
 from .extract import extract
@@ -40,7 +40,7 @@ def analyse(raws: Iterable[RawArticle], settings: Settings, on_problem: Callable
         yield ArticleResult(parsed.article, mentions, frames)
 
 
-@lru_cache(maxsize=4)
+@process_cache(maxsize=4)
 def resolver(gazetteer: str) -> place.PlaceResolver:
     """One place resolver per gazetteer per process."""
     return place.PlaceResolver(place.gazetteer_at(gazetteer))

