@@ -11,9 +11,8 @@ MAX_LINES = 500
 MAX_CLASS_LINES = 250
 # what each package may import besides itself and the standard library (see its __init__)
 ALLOWED = {
-    "strikelog.extract": {"strikelog.records", "strikelog.resources", "strikelog.errors", "strikelog.language",
-                          "strikelog.time", "strikelog.dates", "strikelog.counts", "strikelog.place"},
-    "strikelog.merge": {"strikelog.records", "strikelog.resources", "strikelog.errors", "strikelog.place"},
+    "strikelog.extract": {"strikelog.records", "strikelog.resources", "strikelog.errors", "strikelog.literals.counts"},
+    "strikelog.merge": {"strikelog.records", "strikelog.resources", "strikelog.errors", "strikelog.resolve.place"},
 }
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from strikelog import caches, config, resources
-from strikelog import clean, counts, place
+from strikelog.literals import counts
+from strikelog.resolve import gazetteer as place
+from strikelog.text import clean
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "strikelog"
 PACKAGED = SRC / "data"
@@ -75,10 +77,11 @@ def test_a_file_missing_from_the_data_dir_is_the_packaged_one(data_dir):
 
 
 def test_reset_caches_clears_every_process_wide_singleton(monkeypatch):
-    from strikelog import language as model, language as tagger, pipeline
+    from strikelog.nlp import model
+    from strikelog.run import pipeline
 
     cached = [resources.lexicon, counts.quantities, clean.debris_vocabulary, place.gazetteer_at,
-              model.load_model, tagger.tagger_for, pipeline.resolver]
+              model.load_model, model.tagger_for, pipeline.resolver]
     resources.lexicon()
     counts.quantities()
     assert resources.lexicon.cache_info().currsize and counts.quantities.cache_info().currsize
@@ -92,7 +95,7 @@ def test_settings_read_every_variable(monkeypatch):
     monkeypatch.setenv("STRIKELOG_DATA_DIR", "/somewhere")
     settings = config.Settings()
     assert (settings.contact, settings.max_fetch_bytes, settings.data_dir) == ("ops@example.org", 1234, Path("/somewhere"))
-    from strikelog.fetch import FetchSettings, user_agent
+    from strikelog.sources.http import FetchSettings, user_agent
 
     assert FetchSettings().max_bytes == 1234 and "ops@example.org" in user_agent()
 

@@ -15,10 +15,10 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str):
-    """The feed watcher (strikelog.watch, which loads the fetcher and the reader), imported when first asked
-    for, so that `import strikelog` (every command) stays light."""
+    """The feed watcher (strikelog.run.watch, which loads the fetcher and the reader), imported when first
+    asked for, so that `import strikelog` (every command) stays light."""
     if name in ("FeedWatcher", "PollReport", "poll_feeds"):
-        from . import watch
+        from .run import watch
 
         return getattr(watch, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

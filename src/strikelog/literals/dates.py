@@ -1,4 +1,4 @@
-"""Calendar vocabulary and absolute date parsing shared by the clean and time stages."""
+"""Calendar vocabulary and absolute date parsing shared by the file reader, the clean and the time stages."""
 from __future__ import annotations
 
 import re

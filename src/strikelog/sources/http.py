@@ -1,4 +1,4 @@
-"""Fetching over HTTP, politely: URLs -> Response records (used by `feeds` and `strikelog ingest URL`).
+"""Fetching over HTTP, politely: URLs -> Response records (used for feeds and `strikelog ingest URL`).
 
 One httpx client with timeouts, a size limit enforced while streaming (a huge page is abandoned at
 the limit, never read whole), redirects followed by hand (bounded, loops detected), a User-Agent
@@ -23,8 +23,8 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from .config import Settings
-from .errors import FetchError
+from ..config import Settings
+from ..errors import FetchError
 
 ROBOTS_AGENT = "strikelog"
 REDIRECTS = {301, 302, 303, 307, 308}
@@ -42,7 +42,7 @@ TRACKING_PARAMS = re.compile(
 
 def user_agent() -> str:
     """`strikelog/<version> (+<contact>)`: set STRIKELOG_CONTACT to a URL or e-mail address of the operator."""
-    from . import __version__
+    from .. import __version__
 
     contact = Settings().contact
     return f"strikelog/{__version__} (news monitoring; +{contact})"

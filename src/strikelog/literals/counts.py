@@ -11,9 +11,9 @@ import json
 import re
 from typing import Optional
 
-from .caches import process_cache
-from .records import Count
-from .resources import data_text
+from ..caches import process_cache
+from ..records import Count
+from ..resources import data_text
 
 
 @process_cache(maxsize=1)
