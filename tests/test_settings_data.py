@@ -81,7 +81,7 @@ def test_reset_caches_clears_every_process_wide_singleton(monkeypatch):
     from strikelog.run import pipeline
 
     cached = [resources.lexicon, counts.quantities, clean.debris_vocabulary, place.gazetteer_at,
-              model.load_model, model.tagger_for, pipeline.resolver]
+              model.load_model, pipeline.resolver]
     resources.lexicon()
     counts.quantities()
     assert resources.lexicon.cache_info().currsize and counts.quantities.cache_info().currsize

