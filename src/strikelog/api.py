@@ -32,6 +32,7 @@ from .store import EventFilters, Store, is_database_url
 if TYPE_CHECKING:
     from .sources.http import FetchSettings
 
+
 def __getattr__(name: str):
     """`analyse` and `ArticleResult` (part of the library API), loaded with the reader when asked for."""
     if name in ("analyse", "ArticleResult"):
