@@ -1,6 +1,7 @@
 """The dictionary tagger is a registered spaCy component: in the loaded pipeline, writing its hits to
 doc.spans (label = the kind, kb_id = the canonical name), which survive a DocBin round trip and are
 what the reader is given."""
+from spacy.language import Language
 from spacy.tokens import DocBin
 
 from strikelog.config import Settings
@@ -13,7 +14,7 @@ TEXT = "Kataib Hezbollah fired 107mm rockets at Camp Taji, the Pentagon said."
 def test_the_tagger_is_the_last_component_of_the_pipeline():
     nlp = load_model(Settings().model)
     assert nlp.pipe_names[-1] == "strikelog_tagger"
-    assert "strikelog_tagger" in type(nlp).factories
+    assert Language.has_factory("strikelog_tagger")
 
 
 def test_hits_are_spans_with_their_kind_and_canonical_name():
