@@ -25,11 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from feedserver import Answer, FeedSite  # noqa: E402
 
-from strikelog import language  # noqa: E402
+from strikelog.nlp import model  # noqa: E402
 from strikelog.api import gazetteer  # noqa: E402
 from strikelog.config import Settings  # noqa: E402
-from strikelog.fetch import FetchSettings  # noqa: E402
-from strikelog.watch import FeedWatcher  # noqa: E402
+from strikelog.sources.http import FetchSettings  # noqa: E402
+from strikelog.run.watch import FeedWatcher  # noqa: E402
 
 THEATRES = [  # (dateline, place, country words, attacker, target, weapon phrase, sub-event verb)
     ("KYIV", "Kharkiv", "Ukraine's north-east", "Russian forces", "civilians", "a ballistic missile", "struck"),
@@ -105,7 +105,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings()
     started = time.monotonic()
-    language.load_model(settings.model)
+    model.load_model(settings.model)
     gazetteer(settings)
     warm = time.monotonic() - started
     fetching = FetchSettings(timeout=30, host_delay=0.0, per_host=args.workers, workers=args.workers, retries=0)

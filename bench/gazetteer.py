@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from strikelog.place import Gazetteer, build, name_key
+from strikelog.resolve.gazetteer import Gazetteer, build, name_key
 
 
 def sample_names(db: sqlite3.Connection, n: int, seed: int = 7) -> list[str]:

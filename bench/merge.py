@@ -20,7 +20,7 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from strikelog.api import assign_events
+from strikelog.run.engine import assign_events
 from strikelog.merge import Frame, blocking_keys, qualifies
 from strikelog.records import Anchor, Article, Claim, Count, DateRange, Location, Mention, Paragraph
 from strikelog.resources import lexicon

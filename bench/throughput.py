@@ -40,7 +40,7 @@ from strikelog.config import Settings, available_cores  # noqa: E402
 
 def bare_spacy(texts_file: Path, model: str, batch_size: int, workers: int) -> None:
     """The baseline run (in its own process): load the model, pipe every paragraph through it."""
-    from strikelog.language import UNUSED_COMPONENTS, load_model
+    from strikelog.nlp.model import UNUSED_COMPONENTS, load_model
 
     nlp = load_model(model)
     assert all(name not in nlp.pipe_names for name in UNUSED_COMPONENTS)
@@ -56,7 +56,8 @@ def bare_spacy(texts_file: Path, model: str, batch_size: int, workers: int) -> N
 
 def write_cleaned(corpus: Path, out: Path) -> int:
     """The paragraphs (as the clean stage leaves them) of every article, one JSON string a line."""
-    from strikelog import clean, ingest
+    from strikelog.sources import files as ingest
+    from strikelog.text import clean
 
     articles = 0
     with open(out, "w", encoding="utf-8") as handle:

@@ -18,7 +18,7 @@ os.environ.setdefault(
 
 @pytest.fixture(scope="session")
 def gazetteer():
-    from strikelog.place import gazetteer_at
+    from strikelog.resolve.gazetteer import gazetteer_at
 
     return gazetteer_at(os.environ["STRIKELOG_GAZETTEER"])
 

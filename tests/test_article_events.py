@@ -3,10 +3,10 @@ first is open, later sentences are more reports of it unless they say what sets 
 are background; generalities are no event. The articles are written for these tests."""
 from conftest import reported_events
 
-from strikelog.clean import clean
+from strikelog.text.clean import clean
 from strikelog.config import Settings
 from strikelog.extract import extract
-from strikelog.language import parse
+from strikelog.nlp.model import parse
 from strikelog.records import RawArticle
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from strikelog import extract_paths, ingest, ingest_paths, to_contract
+from strikelog import extract_paths, ingest_paths, to_contract
 from strikelog.api import Ledger
+from strikelog.sources import files as ingest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "reports" / "f16_africom_strike_jilib.txt"

@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from strikelog.clean import clean, is_caption, is_debris
+from strikelog.text.clean import clean, is_caption, is_debris
 from strikelog.errors import InputError
 from strikelog.records import RawArticle
 

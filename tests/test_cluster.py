@@ -15,8 +15,8 @@ from warcio.warcwriter import WARCWriter  # noqa: E402
 
 from strikelog.api import Ledger, ingest_paths  # noqa: E402
 from strikelog.cli import cli  # noqa: E402
-from strikelog.cluster import ingest_dask, partitions, read_parquet  # noqa: E402
-from strikelog.ingest import read_articles  # noqa: E402
+from strikelog.run.dask import ingest_dask, partitions, read_parquet  # noqa: E402
+from strikelog.sources.files import read_articles  # noqa: E402
 
 REPORTS = ["f09_kharkiv_missile_wire", "f10_kharkiv_missile_local", "f14_mogadishu_car_bomb_wire",
            "f15_mogadishu_blast_radio", "f25_ain_al_asad_two_attacks", "f27_qaim_convoy_denial"]

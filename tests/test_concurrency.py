@@ -15,7 +15,7 @@ import pytest
 from ledger_checks import copy_reports, ledger_dump, ledger_faults
 from processes import OPEN_LEDGER_AT_ONCE, Server, at_once, first_failure, results
 from strikelog import ingest_paths
-from strikelog.place import Gazetteer, GazetteerError, build
+from strikelog.resolve.gazetteer import Gazetteer, GazetteerError, build
 from strikelog.resources import SiteEntry
 from strikelog.ledger import SCHEMA_VERSION, open_ledger
 

@@ -1,7 +1,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from strikelog.counts import number_word, read_count
+from strikelog.literals.counts import number_word, read_count
 from strikelog.records import Count
 
 

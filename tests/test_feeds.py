@@ -16,10 +16,10 @@ from feedserver import Answer, FeedSite, endless
 from strikelog.api import Ledger, ingest_sources
 from strikelog.errors import FetchError
 from strikelog.cli import cli, parse_interval
-from strikelog.feeds import article_id_for, read_feed_list
-from strikelog.fetch import Fetcher, FetchSettings, Validators, canonical_url
+from strikelog.sources.feeds import article_id_for, read_feed_list
+from strikelog.sources.http import Fetcher, FetchSettings, Validators, canonical_url
 from strikelog.ledger import SCHEMA_VERSION, open_ledger
-from strikelog.watch import FeedWatcher, backoff_over
+from strikelog.run.watch import FeedWatcher, backoff_over
 
 from conftest import FIXTURES
 
@@ -253,7 +253,7 @@ class SendTimes(httpx.HTTPTransport):
 
 def test_robots_user_agent_and_per_host_delay(site, monkeypatch):
     clock = StoppedClock()
-    monkeypatch.setattr("strikelog.fetch.time", clock)
+    monkeypatch.setattr("strikelog.sources.http.time", clock)
     paths = [f"/page{i}.html" for i in range(6)]
     for p in paths:
         site.routes[p] = lambda path: Answer(body=b"<html><body><p>x</p></body></html>")

@@ -1,6 +1,6 @@
 import json
 
-from strikelog.ingest import read_articles
+from strikelog.sources.files import read_articles
 from strikelog.records import Problem
 
 

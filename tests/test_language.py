@@ -1,6 +1,6 @@
-from strikelog.clean import clean
+from strikelog.text.clean import clean
 from strikelog.config import Settings
-from strikelog.language import parse
+from strikelog.nlp.model import parse
 from strikelog.records import RawArticle
 
 

@@ -1,6 +1,7 @@
 import pytest
 
-from strikelog.place import PlaceResolver, bare_key, name_key
+from strikelog.resolve.gazetteer import bare_key, name_key
+from strikelog.resolve.place import PlaceResolver
 from strikelog.records import PlaceRef
 
 
@@ -72,7 +73,7 @@ def test_user_places_and_geonames_dumps(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
     from strikelog.cli import cli
-    from strikelog.place import Gazetteer
+    from strikelog.resolve.gazetteer import Gazetteer
 
     monkeypatch.setenv("STRIKELOG_GAZETTEER", str(tmp_path / "g.sqlite"))
     (tmp_path / "sites.csv").write_text(
@@ -88,7 +89,7 @@ def test_user_places_and_geonames_dumps(tmp_path, monkeypatch):
     assert found.exit_code == 0 and "Outpost Zulu\tIQ\tAnbar" in found.stdout
     assert "Qaryat Testah\tSY" in runner.invoke(cli, ["gazetteer", "lookup", "Qaryet Testa"]).stdout
     assert runner.invoke(cli, ["gazetteer", "lookup", "Nowhere Special"]).exit_code == 1
-    from strikelog.place import build
+    from strikelog.resolve.gazetteer import build
 
     build(tmp_path / "g.sqlite")  # a rebuild keeps what the user added
     assert Gazetteer(tmp_path / "g.sqlite").lookup("Zulu outpost")[0].name == "Outpost Zulu"

@@ -6,12 +6,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strikelog import clean
-from strikelog.counts import number_word, read_count
+from strikelog.text import clean
+from strikelog.literals.counts import number_word, read_count
 from strikelog.errors import InputError
-from strikelog.place import name_key
+from strikelog.resolve.gazetteer import name_key
 from strikelog.records import Anchor, RawArticle
-from strikelog.time import WEEKDAYS, resolve_expression
+from strikelog.literals.dates import WEEKDAYS
+from strikelog.resolve.time import resolve_expression
 
 ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
        "seventeen eighteen nineteen".split()

@@ -11,9 +11,9 @@ import pytest
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
 # What reading the ledger must not load: the reader's libraries and modules, the fetcher's, the watcher.
-NOT_FOR_READING = ("spacy", "thinc", "trafilatura", "httpx", "strikelog.extract", "strikelog.pipeline",
-                   "strikelog.language", "strikelog.workers", "strikelog.clean", "strikelog.time",
-                   "strikelog.fetch", "strikelog.feeds", "strikelog.watch")
+NOT_FOR_READING = ("spacy", "thinc", "trafilatura", "httpx", "strikelog.extract", "strikelog.run.pipeline",
+                   "strikelog.nlp", "strikelog.run.workers", "strikelog.text", "strikelog.resolve.time",
+                   "strikelog.sources.http", "strikelog.sources.feeds", "strikelog.run.watch")
 
 RUN = """
 import json, sys
@@ -43,7 +43,7 @@ def ledger(tmp_path_factory):
     db = tmp_path_factory.mktemp("read-only") / "ledger.db"
     code, modules, _ = run("ingest", EXAMPLES, "--db", db, "-q", "--workers", "1")
     assert code == 0
-    assert {"strikelog.pipeline", "strikelog.extract", "httpx"} <= set(loaded(modules))
+    assert {"strikelog.run.pipeline", "strikelog.extract", "httpx"} <= set(loaded(modules))
     return db
 
 
@@ -69,9 +69,9 @@ def test_show_loads_neither_the_reader_nor_the_fetcher(ledger):
 def test_the_library_still_gives_the_reader_when_asked(tmp_path):
     """The names the package and strikelog.api export load what they need on first use."""
     check = ("import sys, strikelog, strikelog.api as api\n"
-             "assert 'strikelog.pipeline' not in sys.modules and 'strikelog.watch' not in sys.modules\n"
+             "assert 'strikelog.run.pipeline' not in sys.modules and 'strikelog.run.watch' not in sys.modules\n"
              "assert callable(api.analyse) and api.ArticleResult.__name__ == 'ArticleResult'\n"
              "assert strikelog.FeedWatcher.__name__ == 'FeedWatcher' and callable(strikelog.poll_feeds)\n"
-             "from strikelog import PollReport, ingest\n"
-             "assert 'strikelog.pipeline' in sys.modules\n")
+             "from strikelog import PollReport\n"
+             "assert 'strikelog.run.pipeline' in sys.modules\n")
     subprocess.run([sys.executable, "-c", check], check=True, timeout=120)

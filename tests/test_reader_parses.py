@@ -10,7 +10,7 @@ from parses import doc, read, tag
 
 from strikelog.records import Anchor
 from strikelog.resources import lexicon
-from strikelog.time import resolve
+from strikelog.resolve.time import resolve
 
 GUNMEN_ATTACKED_A_CHECKPOINT = """
     Gunmen      NNS  NOUN   gunman      nsubj   2

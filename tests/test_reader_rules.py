@@ -3,7 +3,7 @@ places read in the article's countries, provinces as places, killers and the acc
 "opened fire" as an attack, and two outlets' reports joined by the toll they share."""
 from conftest import reported_events
 
-from strikelog.place import PlaceResolver, article_countries, country_names
+from strikelog.resolve.place import PlaceResolver, article_countries, country_names
 from strikelog.records import Mention, PlaceRef
 from strikelog.resources import lexicon
 

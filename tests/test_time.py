@@ -3,7 +3,7 @@ from datetime import date, datetime
 import pytest
 
 from strikelog.records import Anchor, DateRange
-from strikelog.time import is_before_news_window, resolve_expression
+from strikelog.resolve.time import is_before_news_window, resolve_expression
 
 WED_0105 = Anchor(datetime(2023, 11, 22, 1, 5), "text", "Updated: November 22, 2023, 1:05 AM")
 MON_JAN = Anchor(datetime(2024, 1, 1, 9, 0), "metadata", "2024-01-01T09:00")

@@ -12,7 +12,7 @@ from strikelog import extract_paths, to_contract
 from strikelog.api import Ledger, ingest_paths
 from strikelog.config import Settings
 from strikelog.export import write
-from strikelog.workers import chunked
+from strikelog.run.workers import chunked
 
 INPUTS = [FIXTURES / "reports", FIXTURES / "html", FIXTURES / "web"]
 

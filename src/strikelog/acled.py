@@ -12,10 +12,10 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
 from typing import Optional, Union
 from urllib.parse import urlsplit
 
+from .caches import process_cache
 from .resources import ActorEntry, Lexicon, data_text, lexicon
 
 
@@ -323,7 +323,7 @@ def load_outlets() -> dict[str, Outlet]:
     return out
 
 
-@lru_cache(maxsize=1)
+@process_cache(maxsize=1)
 def acled_coder() -> AcledCoder:
     return AcledCoder(json.loads(data_text("acled.json")), load_countries(), load_outlets(), lexicon())
 

@@ -108,7 +108,7 @@ def ingest(sources: tuple[str, ...], db: str, workers: Optional[int], scheduler:
 
         strikelog ingest crawl/ --dask tcp://scheduler:8786 --parquet /shared/run1 --db postgresql://host/ledger
     """
-    from .fetch import FetchSettings, is_url
+    from .sources.http import FetchSettings, is_url
 
     progress = _progress(quiet, "ingesting", api.count_articles(sources))
     if scheduler:
@@ -116,7 +116,7 @@ def ingest(sources: tuple[str, ...], db: str, workers: Optional[int], scheduler:
             raise click.UsageError("--dask needs --parquet FOLDER (where the workers write the analysed articles)")
         if any(is_url(s) for s in sources):
             raise click.UsageError("--dask reads files and folders; fetch web pages without --dask")
-        from .cluster import ingest_dask
+        from .run.dask import ingest_dask
 
         report = _run(ingest_dask, sources, db, scheduler, parquet, _settings(workers), on_problem=api.print_problem,
                       progress=progress)
@@ -161,9 +161,9 @@ def watch(feeds: tuple[str, ...], db: str, every: str, once: bool, delay: float,
 
         strikelog watch --every 15m --db ledger.db https://example.org/world/rss.xml
     """
-    from .feeds import read_feed_list
-    from .fetch import FetchSettings
-    from .watch import FeedWatcher
+    from .run.watch import FeedWatcher
+    from .sources.feeds import read_feed_list
+    from .sources.http import FetchSettings
 
     interval = parse_interval(every)
     urls = _run(read_feed_list, feeds)

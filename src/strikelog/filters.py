@@ -13,10 +13,10 @@ import json
 import math
 import re
 from datetime import date
-from functools import lru_cache
 from collections.abc import Callable, Sequence
 from typing import Any, Optional, Union
 
+from .caches import process_cache
 from .resources import data_text
 from .ledger import SORT_KEYS, EventFilters
 from .vocabulary import actor_names
@@ -48,7 +48,7 @@ def parse_country(value: Optional[str]) -> Optional[str]:
     return value.upper()
 
 
-@lru_cache(maxsize=1)
+@process_cache(maxsize=1)
 def _country_codes() -> dict[str, str]:
     """Country names (ACLED's and GeoNames') and the dictionary's aliases -> ISO2, case-folded."""
     out: dict[str, str] = {}
@@ -128,7 +128,7 @@ def parse_type(value: Optional[str]) -> Optional[str]:
     return known[text.casefold()]
 
 
-@lru_cache(maxsize=1)
+@process_cache(maxsize=1)
 def _event_types() -> dict[str, str]:
     """Every ACLED event and sub-event type, case-folded -> ACLED's spelling (data/acled.json)."""
     types = json.loads(data_text("acled.json"))["event_types"]

@@ -78,13 +78,24 @@ class Tagged:
     text: str
 
 
+TAG_SPANS = "strikelog"  # the doc.spans key the dictionary tagger (nlp.tagger) writes its hits under
+
+
 @dataclass
 class ParsedArticle:
-    """An article with a parsed spaCy Doc per paragraph (stage: language)."""
+    """An article with a parsed spaCy Doc per paragraph (stage: nlp)."""
 
     article: Article
     docs: list[Any]  # spacy.tokens.Doc, one per paragraph, in order
-    tags: list[list[Tagged]]  # dictionary hits per doc
+    tags: Optional[list[list[Tagged]]] = None  # dictionary hits per doc: those in doc.spans[TAG_SPANS] unless given
+
+    def __post_init__(self) -> None:
+        if self.tags is None:
+            self.tags = [
+                [Tagged(label=s.label_, key=s.kb_id_, start=s.start, end=s.end, text=s.text)
+                 for s in (doc.spans[TAG_SPANS] if TAG_SPANS in doc.spans else ())]
+                for doc in self.docs
+            ]
 
 
 @dataclass(frozen=True)

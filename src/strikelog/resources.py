@@ -1,4 +1,5 @@
-"""Curated dictionaries (data/*.jsonl, data/*.csv, data/*.json) loaded into typed entries.
+"""Curated dictionaries (data/*.jsonl, data/*.csv, data/*.json) loaded into typed entries, and the one
+loader of data files (`data_text`, which honours STRIKELOG_DATA_DIR) that every module reads them with.
 
 Data, not code: coverage grows by adding lines to the files in `strikelog/data/`.
 """
@@ -7,13 +8,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from importlib import resources
-from pathlib import Path
 from typing import Optional
 
+from .caches import process_cache
+from .config import Settings
 from .errors import DataError
 
 
@@ -93,9 +94,9 @@ class Lexicon:
 
 def data_text(name: str) -> str:
     """A data file's text: from $STRIKELOG_DATA_DIR when it holds that file, else the packaged one."""
-    override = os.environ.get("STRIKELOG_DATA_DIR")
-    if override and (Path(override) / name).exists():
-        return (Path(override) / name).read_text("utf-8")
+    override = Settings().data_dir
+    if override and (override / name).exists():
+        return (override / name).read_text("utf-8")
     try:
         return resources.files("strikelog.data").joinpath(name).read_text("utf-8")
     except FileNotFoundError:
@@ -179,7 +180,7 @@ def site_from_row(row: dict) -> SiteEntry:
         raise DataError(f"bad place row {row!r}: {err}") from None
 
 
-@lru_cache(maxsize=1)
+@process_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """All curated data, loaded once per process."""
     countries = load_countries()

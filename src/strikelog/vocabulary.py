@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from .caches import process_cache
 from .resources import load_actors
 
 MAX_ACTOR_NAMES = 50  # dictionary names one actor filter may expand to
@@ -18,7 +18,7 @@ def folded(text: str) -> str:
     return re.sub(r"[\s\-‐‑–]+", " ", text).strip()
 
 
-@lru_cache(maxsize=1)
+@process_cache(maxsize=1)
 def _actor_spellings() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((entry.name, tuple(folded(n) for n in (entry.name, *entry.aliases)))
                  for entry in load_actors().values())

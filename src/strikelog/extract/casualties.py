@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from ..counts import read_count
+from ..literals.counts import read_count
 from ..records import Count, Mention
 from .tokens import Component, _Group, _nearest_group, _Sentence, _Speaker, _token_at
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from ..dates import SEQUENCE_PHRASE as _SEQUENCE_PHRASE, SEQUENCE_WORD as _SEQUENCE, WEEKDAY_RE
+from ..literals.dates import SEQUENCE_PHRASE as _SEQUENCE_PHRASE, SEQUENCE_WORD as _SEQUENCE, WEEKDAY_RE
 from ..records import TimeExpr
 from .responses import _cause_owner
 from .tokens import Component, _Group, _pos_class, _root_group, _Sentence

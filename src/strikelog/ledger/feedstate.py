@@ -1,4 +1,4 @@
-"""What the feed watcher and the fetcher know (strikelog.feeds, strikelog.watch): the followed feeds with
+"""What the feed watcher and the fetcher know (strikelog.sources.feeds, strikelog.run.watch): the followed feeds with
 their validators and health, the items seen in each, and every fetched URL with its validators."""
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Optional
 
-from ..place import distance_km
+from ..resolve.place import distance_km
 from ..records import Event, Location, Mention
 from ..resources import Lexicon, data_text
 from .frames import Frame, FrameRef

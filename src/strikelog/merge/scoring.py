@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Optional
 
-from ..place import distance_km
+from ..resolve.place import distance_km
 from ..records import DateRange, Location, Mention
 from ..resources import Lexicon
 from .frames import Frame

@@ -1,4 +1,4 @@
-"""Calendar vocabulary and absolute date parsing shared by the clean, extract and time stages."""
+"""Calendar vocabulary and absolute date parsing shared by the file reader, the clean, extract and time stages."""
 from __future__ import annotations
 
 import re

@@ -4,7 +4,7 @@ A page becomes a RawArticle like a file does: its id is derived from its canonic
 parameters stripped) as a file's id is derived from its name, its body is the page's HTML (cleaned
 by trafilatura in the clean stage, captions kept) and its publication time comes from the feed item
 when the feed gives one, otherwise from the page. What was fetched, with its validators, is kept in
-the ledger (seen_urls) so that nothing is fetched twice.
+the ledger (seen_urls) so that nothing is fetched twice: that is `run.pages`' work, not this module's.
 """
 from __future__ import annotations
 
@@ -16,19 +16,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Optional, Union
+from typing import Optional, Union
 from urllib.parse import urljoin, urlsplit
 
-from .errors import FetchError, InputError
-from .fetch import Fetcher, Response, Validators, canonical_url, is_url
-from .ingest import content_hash
-from .records import Problem, RawArticle
-from .ledger import Store
+from ..errors import InputError
+from ..records import RawArticle
+from .files import content_hash
+from .http import Response, canonical_url, is_url
 
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
-INGESTED = "ingested"  # the outcome of a fetched page that became an article
 
 
 @dataclass(frozen=True)
@@ -145,48 +143,3 @@ def page_article(url: str, response: Response, published: Optional[str] = None) 
     return RawArticle(id=article_id_for(where), path=url, fmt="html", body=html, is_html=True,
                       content_hash=content_hash(html, meta), published=published, url=where,
                       outlet=urlsplit(where).hostname)
-
-
-def fetch_pages(fetcher: Fetcher, store: Store, wanted: dict[str, Optional[str]],
-                on_problem: Callable[[Problem], None]) -> list[FetchedPage]:
-    """Fetch pages (canonical URL -> publication time from its feed item, or None), conditionally
-    when the ledger holds their validators. Returns the pages with a definite answer; transient
-    errors are reported and left for the next poll."""
-    asks = []
-    for url in wanted:
-        seen = store.seen_url(url) or {}
-        asks.append((url, Validators(seen.get("etag"), seen.get("last_modified"))))
-    pages: list[FetchedPage] = []
-    for url, answer in fetcher.get_many(asks, accept=PAGE_ACCEPT):
-        if isinstance(answer, FetchError):
-            on_problem(Problem(url, answer.reason))
-            if not answer.transient:
-                pages.append(FetchedPage(url, error=answer.reason))
-            continue
-        if answer.not_modified:
-            pages.append(FetchedPage(url, response=answer))
-            continue
-        try:
-            pages.append(FetchedPage(url, raw=page_article(url, answer, wanted[url]), response=answer))
-        except InputError as err:
-            on_problem(Problem(url, err.reason))
-            pages.append(FetchedPage(url, response=answer, error=err.reason))
-    return pages
-
-
-def remember_pages(store: Store, pages: list[FetchedPage], problems: dict[str, str]) -> None:
-    """Record each fetched page in the ledger with its outcome ("ingested", or why not) and validators,
-    after its article has been saved (so that a crash in between means a fetch again, never a skip).
-    One transaction for all."""
-    with store.transaction():
-        for page in pages:
-            _remember(store, page, problems)
-
-
-def _remember(store: Store, page: FetchedPage, problems: dict[str, str]) -> None:
-    validators = page.response.validators if page.response else Validators()
-    outcome = page.error or problems.get(page.url) or INGESTED
-    if page.response and page.response.not_modified:
-        outcome = (store.seen_url(page.url) or {}).get("outcome", INGESTED)
-    store.mark_url_seen(page.url, outcome, page.raw.id if page.raw and outcome == INGESTED else None,
-                        validators.etag, validators.last_modified, page.raw.content_hash if page.raw else None)

@@ -4,7 +4,7 @@ One poll: the feeds that are due (a failing feed waits longer after each failure
 fetched conditionally (ETag / Last-Modified; a 304 costs no parsing); each feed's items are compared
 with what the ledger has seen (feed_items, seen_urls): an item whose canonical URL was never fetched
 is fetched, an item whose entry changed (new title, summary or update time) is fetched again,
-conditionally; the pages go through the same ingest as files (`api.ingest_raw_articles`). Feed
+conditionally; the pages go through the same ingest as files (`engine.ingest_raw_articles`). Feed
 state and the pages fetched are written to the ledger, so a new watcher on the same ledger goes on
 where the last one stopped. Every problem names the feed or the page, is counted on the feed's
 health, and the poll goes on.
@@ -18,14 +18,15 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Optional, Union
 
-from . import feeds
-from .api import IngestReport, ingest_raw_articles
-from .changes import LedgerChanges
-from .config import Settings
-from .errors import FetchError, InputError
-from .fetch import Fetcher, FetchSettings, Response, Validators
-from .records import Problem
-from .ledger import open_ledger
+from ..changes import LedgerChanges
+from ..config import Settings
+from ..errors import FetchError, InputError
+from ..records import Problem
+from ..sources import feeds
+from ..sources.http import Fetcher, FetchSettings, Response, Validators
+from ..ledger import open_ledger
+from .engine import IngestReport, ingest_raw_articles
+from .pages import fetch_pages, remember_pages
 
 BACKOFF_BASE = timedelta(minutes=1)  # a feed that failed n times in a row waits BACKOFF_BASE * 2**(n-1)
 BACKOFF_MAX = timedelta(hours=6)
@@ -115,14 +116,14 @@ class FeedWatcher:
             if self._wants(item):
                 page_feeds[item.url].append(item.feed)
                 wanted.setdefault(item.url, item.published)
-        pages = feeds.fetch_pages(self.fetcher, self.store, wanted, problem)
+        pages = fetch_pages(self.fetcher, self.store, wanted, problem)
         report.fetch_seconds = time.monotonic() - started
         report.pages_fetched = sum(1 for page in pages if page.raw)
         started = time.monotonic()
         ingest_raw_articles((page.raw for page in pages if page.raw), self.store, self.settings, report.ingest, problem)
         report.ingest.problems = report.problems
         report.ingest.unchanged += sum(1 for page in pages if page.response and page.response.not_modified)
-        feeds.remember_pages(self.store, pages, {p.path: p.reason for p in report.problems})
+        remember_pages(self.store, pages, {p.path: p.reason for p in report.problems})
         report.ingest_seconds = time.monotonic() - started
         self._settle(read, items, wanted, {page.url for page in pages}, stamp)
         return report

@@ -1,4 +1,4 @@
-"""Fetching over HTTP, politely: URLs -> Response records (used by `feeds` and `strikelog ingest URL`).
+"""Fetching over HTTP, politely: URLs -> Response records (used for feeds and `strikelog ingest URL`).
 
 One httpx client with timeouts, a size limit enforced while streaming (a huge page is abandoned at
 the limit, never read whole), redirects followed by hand (bounded, loops detected), a User-Agent
@@ -23,7 +23,8 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from .errors import FetchError
+from ..config import VERSION, Settings
+from ..errors import FetchError
 
 ROBOTS_AGENT = "strikelog"
 REDIRECTS = {301, 302, 303, 307, 308}
@@ -41,10 +42,8 @@ TRACKING_PARAMS = re.compile(
 
 def user_agent() -> str:
     """`strikelog/<version> (+<contact>)`: set STRIKELOG_CONTACT to a URL or e-mail address of the operator."""
-    from . import __version__
-
-    contact = os.environ.get("STRIKELOG_CONTACT", "https://example.invalid/strikelog; set STRIKELOG_CONTACT")
-    return f"strikelog/{__version__} (news monitoring; +{contact})"
+    contact = Settings().contact
+    return f"strikelog/{VERSION} (news monitoring; +{contact})"
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ class FetchSettings:
     """
 
     timeout: float = 20.0
-    max_bytes: int = field(default_factory=lambda: int(os.environ.get("STRIKELOG_MAX_FETCH_BYTES", 5_000_000)))
+    max_bytes: int = field(default_factory=lambda: Settings().max_fetch_bytes)
     max_redirects: int = 5
     host_delay: float = 1.0
     per_host: int = 2

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Callable, Optional, Union
 
-from .dates import parse_moment
-from .errors import InputError
-from .records import Problem, RawArticle
+from ..errors import InputError
+from ..literals.dates import parse_moment
+from ..records import Problem, RawArticle
 
 ARTICLE_SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 WARC_SUFFIXES = (".warc", ".warc.gz")

@@ -1,4 +1,4 @@
-"""The per-article stages in order: RawArticle -> clean -> language -> extract -> time -> place -> cluster.
+"""The per-article stages in order: RawArticle -> clean -> nlp -> extract -> time -> place -> cluster.
 
 Each article is analysed on its own (nothing here looks across articles), so articles can be
 analysed anywhere: in this process, in a pool of worker processes (`workers`) or on a Dask cluster
@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable
 
-from . import clean, language, merge, place, time
-from .config import Settings
-from .errors import InputError
-from .extract import extract
-from .merge import Frame
-from .records import Article, Mention, Problem, RawArticle
+from .. import merge
+from ..caches import process_cache
+from ..config import Settings
+from ..errors import InputError
+from ..extract import extract
+from ..merge import Frame
+from ..nlp import model
+from ..records import Article, Mention, Problem, RawArticle
+from ..resolve import place, time
+from ..resolve.gazetteer import gazetteer_at
+from ..text import clean
 
 
 @dataclass
@@ -29,9 +33,9 @@ class ArticleResult:
 
 
 def analyse(raws: Iterable[RawArticle], settings: Settings, on_problem: Callable[[Problem], None]) -> Iterator[ArticleResult]:
-    """Per-article stages: clean -> language -> extract -> time -> place -> cluster."""
+    """Per-article stages: clean -> nlp -> extract -> time -> place -> cluster."""
     articles = _cleaned(raws, settings.max_article_chars, on_problem)
-    for parsed in language.parse(articles, settings.model, settings.batch_size):
+    for parsed in model.parse(articles, settings.model, settings.batch_size):
         mentions = extract(parsed)
         mentions = time.resolve(mentions, parsed.article.anchor)
         mentions = resolver(str(settings.gazetteer)).resolve(mentions)
@@ -40,10 +44,10 @@ def analyse(raws: Iterable[RawArticle], settings: Settings, on_problem: Callable
         yield ArticleResult(parsed.article, mentions, frames)
 
 
-@lru_cache(maxsize=4)
+@process_cache(maxsize=4)
 def resolver(gazetteer: str) -> place.PlaceResolver:
     """One place resolver per gazetteer per process."""
-    return place.PlaceResolver(place.gazetteer_at(gazetteer))
+    return place.PlaceResolver(gazetteer_at(gazetteer))
 
 
 def _cleaned(raws: Iterable[RawArticle], max_chars: int, on_problem: Callable[[Problem], None]) -> Iterator[Article]:

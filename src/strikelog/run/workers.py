@@ -22,10 +22,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from queue import Full, Queue
 from typing import Callable, TypeVar
 
-from . import language, place
-from .config import Settings
+from ..config import Settings
+from ..nlp import model
+from ..records import Problem, RawArticle
+from ..resolve.gazetteer import gazetteer_at
 from .pipeline import ArticleResult, analyse, resolver
-from .records import Problem, RawArticle
 
 T = TypeVar("T")
 IN_FLIGHT_PER_WORKER = 2
@@ -41,7 +42,7 @@ def analyse_all(
     if settings.workers <= 1 or len(head) < 2:
         yield from analyse(itertools.chain.from_iterable(itertools.chain(head, chunks)), settings, on_problem)
         return
-    place.gazetteer_at(str(settings.gazetteer))  # built here, once, rather than by every worker at once
+    gazetteer_at(str(settings.gazetteer))  # built here, once, rather than by every worker at once
     context = multiprocessing.get_context("spawn")  # no state inherited from the parent: same in every worker
     with ProcessPoolExecutor(settings.workers, mp_context=context, initializer=_start_worker,
                              initargs=(settings, os.getpid())) as pool:
@@ -121,8 +122,7 @@ def _delivered(future: Future, on_problem: Callable[[Problem], None]) -> list[Ar
 def _start_worker(settings: Settings, parent: int) -> None:
     """Load what every article needs once per worker process."""
     _exit_with_parent(parent)
-    language.load_model(settings.model)
-    language.tagger_for(settings.model)
+    model.load_model(settings.model)
     resolver(str(settings.gazetteer))
 
 

@@ -15,8 +15,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Optional
 
-from .dates import DAY_BEFORE, FOLLOWING, MONTH_RE, MONTHS, NEXT_DAY, WEEKDAY_RE, WEEKDAYS, parse_moment
-from .records import Anchor, DateRange, Mention
+from ..literals.dates import DAY_BEFORE, FOLLOWING, MONTH_RE, MONTHS, NEXT_DAY, WEEKDAY_RE, WEEKDAYS, parse_moment
+from ..records import Anchor, DateRange, Mention
 
 BACKGROUND_AFTER_DAYS = 7
 _PRECISION_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
@@ -146,7 +146,7 @@ def _relative_day(low: str, today: date, text: str) -> Optional[DateRange]:
     else:
         ago = re.search(r"\b(\w+) days? ago\b", low)
         if ago:
-            from .counts import number_word
+            from ..literals.counts import number_word
 
             back = number_word(ago.group(1))
     if back is not None:

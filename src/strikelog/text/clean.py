@@ -2,22 +2,22 @@
 
 Turns a file's text or HTML into content paragraphs (headline, body, captions), drops page
 debris by line shape and vocabulary (data/debris.json), normalises typography, and reads the
-article's anchor time from metadata or from a dateline/"Updated:" line.
+article's anchor time from metadata or from a dateline/"Updated:" line. Whether the article is in
+English at all is `langid`'s to say.
 """
 from __future__ import annotations
 
-import importlib
-import itertools
 import json
 import re
-from functools import lru_cache
-from importlib import resources
 from typing import Optional
 
 
-from .dates import parse_moment
-from .errors import InputError
-from .records import Anchor, Article, Paragraph, RawArticle
+from ..caches import process_cache
+from ..errors import InputError
+from ..literals.dates import parse_moment
+from ..records import Anchor, Article, Paragraph, RawArticle
+from ..resources import data_text
+from .langid import check_english
 
 _TYPOGRAPHY = str.maketrans({
     "\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u2009": " ",
@@ -26,25 +26,12 @@ _TYPOGRAPHY = str.maketrans({
 _SENTENCE_END = re.compile(r"[.!?\"')\]]\s*$")
 _DATE_LABEL = re.compile(r"^\s*(updated|last updated|published|posted|first published|date)\s*[:\-]?\s*", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
-_LETTERS = re.compile(r"[^\W\d_]+")
 MAX_ARTICLE_CHARS = 200_000
-# Language check on an article's first words: English news has 30-45% words from spaCy's English
-# stop list; a text in another Latin-script language has under 10% of those and more of its own
-# language's; a text mostly in another script is not English either. Terse English (headline style)
-# with few function words is still English: it matches no other list better.
-LANGUAGE_SAMPLE_WORDS = 400
-LANGUAGE_MIN_WORDS = 20
-ENGLISH_MIN_SHARE = 0.15
-OTHER_LATIN_LANGUAGES = {
-    "fr": "French", "es": "Spanish", "pt": "Portuguese", "de": "German", "it": "Italian", "nl": "Dutch",
-    "tr": "Turkish", "id": "Indonesian", "ms": "Malay", "tl": "Tagalog", "ro": "Romanian", "pl": "Polish",
-    "cs": "Czech", "hr": "Croatian", "sq": "Albanian", "ca": "Catalan", "sv": "Swedish", "da": "Danish",
-}
 
 
-@lru_cache(maxsize=1)
+@process_cache(maxsize=1)
 def debris_vocabulary() -> dict:
-    return json.loads(resources.files("strikelog.data").joinpath("debris.json").read_text("utf-8"))
+    return json.loads(data_text("debris.json"))
 
 
 def clean(raw: RawArticle, max_chars: int = MAX_ARTICLE_CHARS) -> Article:
@@ -57,7 +44,7 @@ def clean(raw: RawArticle, max_chars: int = MAX_ARTICLE_CHARS) -> Article:
         title, lines, captions, html_date = None, _lines_from_text(raw.body), [], None
     lines = [normalise(line) for line in lines]
     lines = [line for line in lines if line]
-    _check_english(raw.path, [raw.title or title or "", *lines, *captions])
+    check_english(raw.path, [raw.title or title or "", *lines, *captions])
     anchor = anchor_from_metadata(raw.published or html_date)
     kept: list[Paragraph] = []
     dropped: list[str] = []
@@ -98,42 +85,6 @@ def _check_length(path: str, paragraphs: tuple[Paragraph, ...], max_chars: int) 
     if length > max_chars:
         raise InputError(path, f"article too long ({length:,} characters of text; the limit is {max_chars:,},"
                                " STRIKELOG_MAX_ARTICLE_CHARS)")
-
-
-def _check_english(path: str, lines: list[str]) -> None:
-    """Raise InputError for an article that is not in English (judged on all its lines, debris
-    included: the language is the page's); too short a text passes."""
-    verdict = other_language(" ".join(lines))
-    if verdict:
-        raise InputError(path, f"not in English ({verdict}); only English reports are read")
-
-
-def other_language(text: str) -> Optional[str]:
-    """Why `text` is not English ("looks like French ..."), or None if it is English or too short to tell."""
-    words = [m.group().lower() for m in itertools.islice(_LETTERS.finditer(text), LANGUAGE_SAMPLE_WORDS)]
-    if len(words) < LANGUAGE_MIN_WORDS:
-        return None
-    latin = sum(all(ch < "\u0250" for ch in word) for word in words) / len(words)
-    if latin < 0.5:
-        return "written mostly in a non-Latin script"
-    english = _share(words, _stop_words("en"))
-    if english >= ENGLISH_MIN_SHARE:
-        return None
-    share, name = max((_share(words, _stop_words(code)), name) for code, name in OTHER_LATIN_LANGUAGES.items())
-    if share > english:
-        return f"looks like {name}: {share:.0%} of its words are common {name} words, {english:.0%} common English ones"
-    return None
-
-
-def _share(words: list[str], vocabulary: frozenset | set) -> float:
-    return sum(word in vocabulary for word in words) / len(words)
-
-
-@lru_cache(maxsize=None)
-def _stop_words(code: str) -> frozenset:
-    """spaCy's stop list of a language (no model needed: it ships with spaCy itself). Imported on
-    first use, so that a run that cleans nothing (an unchanged re-ingest) never imports spaCy."""
-    return frozenset(importlib.import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS)
 
 
 def normalise(text: str) -> str:

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
-from importlib import resources
 from typing import Optional
 
-from .records import Count
+from ..caches import process_cache
+from ..records import Count
+from ..resources import data_text
 
 
-@lru_cache(maxsize=1)
+@process_cache(maxsize=1)
 def quantities() -> dict:
-    return json.loads(resources.files("strikelog.data").joinpath("quantities.json").read_text("utf-8"))
+    return json.loads(data_text("quantities.json"))
 
 
 def number_word(text: str) -> Optional[int]:

@@ -1,7 +1,7 @@
 """Beyond one machine: the per-article stages as Dask tasks, their results as partitioned Parquet,
 then one merge into the ledger (docs/scale.md).
 
-Step 1, `analyse_to_parquet`: the input is cut into partitions in the order `ingest.discover`
+Step 1, `analyse_to_parquet`: the input is cut into partitions in the order `files.discover`
 gives (each .jsonl or WARC file is one partition; loose .txt/.html files are grouped
 `FILES_PER_PARTITION` at a time) and each partition becomes one Dask task. The task reads its own
 files on the worker (so the input never passes through the client: workers must see the same
@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
-from . import ingest, merge
-from .api import IngestReport, PathLike, Progress, new_or_changed, store_results
-from .config import Settings
-from .merge import BlockMerger
+from .. import merge
+from ..config import Settings
+from ..merge import BlockMerger
+from ..records import Problem
+from ..sources import files
+from ..ledger import article_from, frame_from, is_database_url, mention_from, open_ledger, plain
+from .engine import IngestReport, PathLike, Progress, new_or_changed, store_results
 from .pipeline import ArticleResult, analyse
-from .records import Problem
-from .ledger import article_from, frame_from, is_database_url, mention_from, open_ledger, plain
 
 FILES_PER_PARTITION = 256
 ROWS_PER_GROUP = 256
@@ -79,8 +80,8 @@ def partitions(paths: Iterable[PathLike], on_problem: Callable[[Problem], None],
     """The input cut into partitions, in the order a single-machine ingest reads it."""
     groups: list[tuple[str, ...]] = []
     loose: list[str] = []
-    for path in ingest.discover(paths, on_problem):
-        if ingest.file_format(path) in ("jsonl", "warc"):
+    for path in files.discover(paths, on_problem):
+        if files.file_format(path) in ("jsonl", "warc"):
             if loose:
                 groups.append(tuple(loose))
                 loose = []
@@ -99,7 +100,7 @@ def analyse_partition(partition: Partition, settings: Settings, out_dir: str, le
     """One Dask task: read the partition's files, analyse each article (but those the `ledger`
     already holds unchanged: their content hash is all that is read), write its Parquet part."""
     problems: list[Problem] = []
-    raws = ingest.read_articles([Path(p) for p in partition.paths], problems.append, settings.max_file_bytes)
+    raws = files.read_articles([Path(p) for p in partition.paths], problems.append, settings.max_file_bytes)
     target = Path(out_dir) / partition.parquet_name
     known = IngestReport()
     with ExitStack() as stack:
