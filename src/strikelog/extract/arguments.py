@@ -250,7 +250,7 @@ def _unlisted_group_name(tok: Any, armed_nouns: dict) -> Optional[str]:
 
 def _headline_passive(verb: Any, children: list[Any]) -> bool:
     """ "Police helicopter shot down during mission": "shot down" with no object says what was downed."""
-    return (verb.lemma_.lower() == "shoot" and any(c.dep_ == "prt" and c.lower_ == "down" for c in children)
+    return (verb.lemma_.lower() == "shoot" and any(c.dep_ in ("prt", "advmod") and c.lower_ == "down" for c in children)
             and not any(c.dep_ == "dobj" for c in children))
 
 

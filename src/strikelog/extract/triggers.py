@@ -31,7 +31,7 @@ class Triggers(Component):
             ):
                 hits.append((tok, {"pos": ["VERB"], "hint": None}, "open fire"))  # "gunmen opened fire on ..."
             elif tok.lemma_.lower() in self.rules["fire_verbs"] and tok.pos_ == "VERB" and any(
-                c.dep_ in ("dobj", "nsubjpass") and c.i in weapon_tokens for c in tok.children
+                c.dep_ in ("dobj", "nsubjpass") and _names_a_weapon(c, weapon_tokens) for c in tok.children
             ):
                 hits.append((tok, {"pos": ["VERB"], "hint": None}, "fire"))
         inside_names = {i for t in sent.tags if t.label in ("WEAPON", "ACTOR", "SITE") for i in range(t.start, _name_end(t, sent))}
@@ -86,6 +86,13 @@ class Triggers(Component):
                 break
             node = node.head
         return False
+
+
+def _names_a_weapon(tok: Any, weapon_tokens: set[int]) -> bool:
+    """ "fired missiles", "fired dozens of ballistic missiles", "launched a barrage of rockets"."""
+    if tok.i in weapon_tokens:
+        return True
+    return any(c.dep_ == "prep" and c.lower_ == "of" and any(g.i in weapon_tokens for g in c.children) for c in tok.children)
 
 
 def _name_end(tag, sent: _Sentence) -> int:
