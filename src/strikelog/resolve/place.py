@@ -123,10 +123,14 @@ class PlaceResolver:
 
 
 def _unmistakable(places: tuple[Place, ...]) -> bool:
-    """A city a sentence's country cannot move: one country's town of that name, and large ("Beirut" in
-    a sentence about Israel; "Gaza", whatever Mozambique's province of that name)."""
-    towns = [p for p in places if p.kind == "city" and p.population >= 1_000]  # a namesake province abroad does not count
-    return len({p.country for p in towns}) == 1 and max(p.population for p in towns) >= 100_000
+    """A city a sentence's country cannot move: large, and far larger than any namesake town abroad
+    ("Beirut" in a sentence about Israel, whatever Poland's Bierutów; "Gaza", whatever Mozambique's
+    province of that name; not "Tripoli", a city both in Libya and in Lebanon)."""
+    towns = sorted((p for p in places if p.kind == "city"), key=lambda p: -p.population)
+    if not towns or towns[0].population < 100_000:
+        return False
+    abroad = [p.population for p in towns if p.country != towns[0].country]
+    return all(20 * population <= towns[0].population for population in abroad)
 
 
 def _only_in_story(places: tuple[Place, ...], context: list[str]) -> bool:
