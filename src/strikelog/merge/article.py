@@ -147,6 +147,9 @@ def _same_story(open_frame: Frame, frame: Frame, mentions: list[Mention], lex: L
     if open_frame.status != frame.status and not (_retold(open_frame, frame, mentions) or _told_of_one_thing(open_frame, frame)) \
             and (open_frame.when.start or frame.when.start):
         return False  # a dated cause is the news of another sentence only where both tell the same place, day or toll
+    if open_frame.status == frame.status == "background" and not _refers_back(frame, mentions) \
+            and not (_told_of_one_thing(open_frame, frame) or open_frame.names & frame.names):
+        return False  # earlier events listed as context ("In July ...; a wave of blasts last month ...") stay apart
     if _headline_only(frame, mentions):  # a headline's parties are often misread: place and day decide
         return not dates_conflict(frame.when, open_frame.when) and places_relation(frame.where, open_frame.where) != "conflict"
     if (open_frame.named_places and frame.named_places and not open_frame.named_places & frame.named_places
@@ -160,6 +163,11 @@ def _same_story(open_frame: Frame, frame: Frame, mentions: list[Mention], lex: L
         return False
     opening = mentions[min(frame.mentions, key=lambda i: mentions[i].sentence_index)]
     return not (set(re.findall(r"[a-z]+", opening.sentence.lower())) & _SETS_APART)
+
+
+def _refers_back(frame: Frame, mentions: list[Mention]) -> bool:
+    """Every report of it refers back ("the attacks"), and none names it as a cause."""
+    return all((mentions[i].anaphoric or mentions[i].generic) and not mentions[i].cause for i in frame.mentions)
 
 
 def _told_of_one_thing(a: Frame, b: Frame) -> bool:
