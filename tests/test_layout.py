@@ -36,7 +36,8 @@ OVERSIZED = {
 }
 # what each package may import besides itself and the standard library (see its __init__)
 ALLOWED = {
-    "strikelog.extract": {"strikelog.records", "strikelog.resources", "strikelog.errors", "strikelog.literals.counts"},
+    "strikelog.extract": {"strikelog.records", "strikelog.resources", "strikelog.errors", "strikelog.literals.counts",
+                          "strikelog.literals.dates"},
     "strikelog.merge": {"strikelog.records", "strikelog.resources", "strikelog.errors", "strikelog.resolve.place"},
 }
 

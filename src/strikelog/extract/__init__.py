@@ -14,8 +14,8 @@ over one article by `reader.ArticleReader`, which declares the order they read a
 - `tokens`: the records and the token helpers they share; `words`: vocabularies from
   data/reader_words.json.
 
-May import: records, resources, language, time, dates, counts, place (the stages before and the
-resolution helpers). Never merge, store, api, cli, web.
+May import: records, resources, errors and the literal readers (literals.dates, literals.counts)
+that every stage shares. Never a later stage (resolve, merge, ledger, run), nor api, cli, web.
 """
 from .reader import ArticleReader, extract
 from .words import WEEKDAY_NAMES

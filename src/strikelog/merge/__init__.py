@@ -18,8 +18,9 @@ Modules, in the order they build on each other:
   `build_event`).
 - `neighbourhood`: a ledger round's frames and its independent blocks (`Neighbourhood`).
 
-May import: records, resources, place (and the standard library). Never api, store, cli, web,
-extract: the ledger is reached through the `neighbourhood.LedgerFrames` protocol it is handed.
+May import: records, resources, resolve.place (and the standard library). Never a later stage
+(ledger, run), nor api, cli, web, extract: the ledger is reached through the
+`neighbourhood.LedgerFrames` protocol it is handed.
 """
 from .across import BlockMerger, MergeBlock, best_count, build_event, cluster_frames, merge_articles, merge_block, most_specific_weapons
 from .article import cluster_article

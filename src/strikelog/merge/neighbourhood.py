@@ -13,7 +13,7 @@ from .scoring import possible_days, qualifies
 
 
 class LedgerFrames(Protocol):
-    """What a round reads from the ledger (strikelog.store.Store answers it)."""
+    """What a round reads from the ledger (strikelog.ledger.Store answers it)."""
 
     def frame(self, ref: FrameRef) -> Frame: ...
     def article_frames(self, article_id: str) -> ArticleFrames: ...
