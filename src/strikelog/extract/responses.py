@@ -39,10 +39,11 @@ class Responses(Component):
         for', 'after'), an 'after ...' clause, or, when the trigger is the subject of 'come', 'follow',
         'occur', that verb's 'after ...' or the object of 'follow'."""
         heads = [member]
-        if member.dep_ in ("nsubj", "nsubjpass") and member.head.lemma_ in _SEQUENCE_VERBS:
+        if member.dep_ in ("nsubj", "nsubjpass") and _tells_sequence(member.head):
             verb = member.head  # "the strikes came in response to ...", "X followed Y"
             heads.append(verb)
             yield from (c for c in verb.children if c.dep_ == "dobj" and verb.lemma_ == "follow")
+        heads += [c for c in member.children if c.dep_ == "relcl" and _tells_sequence(c)]  # "the attack, which took place the day after ..."
         yield from _cue_phrases(heads, group, text, cues, groups)
         if member.dep_ == "nsubj" and member.head.lemma_ == "be":  # "the attack was in response to ..."
             yield from _cue_phrases([member.head], group, text, cues, groups, named_cues_only=True)
@@ -105,6 +106,12 @@ def _cue_phrases(heads: list[Any], group: _Group, text: str, cues: list[str], ev
                     yield prep
             elif named and prep.head.dep_ == "pobj" and _nearest_event(prep, events) is group:
                 yield prep  # "an airstrike on Sanaa which killed 14 in a response to ...": deeper, no other event between
+
+
+def _tells_sequence(verb: Any) -> bool:
+    """ 'came', 'followed', 'occurred', 'took place': a verb that only places its subject in time."""
+    lemma = verb.lemma_.lower()
+    return lemma in _SEQUENCE_VERBS or (lemma == "take" and any(c.dep_ == "dobj" and c.lower_ == "place" for c in verb.children))
 
 
 def _nearest_event(tok: Any, groups: list[_Group]) -> Optional[_Group]:
