@@ -24,7 +24,7 @@ from .records import BatchResult, Problem
 from .resolve.gazetteer import Gazetteer, gazetteer_at
 from .run.engine import IngestReport, PathLike, Progress, article_frames, assign_events, ingest_raw_articles
 from .sources import files
-from .ledger import EventFilters, is_database_url, open_ledger
+from .ledger import EventFilters, Store, is_database_url, open_ledger  # noqa: F401 (Store: the type the web's readers take)
 
 # The reader (pipeline, workers: spaCy's pipeline and the extractors) and the fetcher (sources.feeds,
 # sources.http: httpx) are imported by the functions that use them, so that reading the ledger
