@@ -276,18 +276,14 @@ def ingest_articles(
     """Add articles given as objects of the .jsonl input format (`{"id", "text" or "html", "title"?,
     "published"?, "url"?, "outlet"?}`) to the ledger at `db`, exactly as `ingest_paths` would.
     Problems name the article by its position: "article 2: missing 'id'"."""
-    import json
-    import tempfile
+    settings = settings or Settings()
+    report = IngestReport()
 
-    with tempfile.TemporaryDirectory(prefix="strikelog-post-") as tmp:
-        batch = Path(tmp) / "articles.jsonl"
-        batch.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
-        report = ingest_paths([batch], db, settings)
-    report.problems = [
-        Problem(p.path.replace(f"{batch}:", "article ").replace(str(batch), "the posted articles"), p.reason)
-        for p in report.problems
-    ]
-    if on_problem:
-        for p in report.problems:
+    def problem(p: Problem) -> None:
+        report.problems.append(p)
+        if on_problem:
             on_problem(p)
+
+    with open_ledger(db) as store:
+        ingest_raw_articles(files.read_objects(articles, problem), store, settings, report, problem, None)
     return report

@@ -209,11 +209,29 @@ def _article_from_json_line(line: str, where: str, path: str) -> Union[RawArticl
         return Problem(where, err.reason)
 
 
+def read_objects(articles: Iterable[object], on_problem: ProblemSink) -> Iterator[RawArticle]:
+    """Articles given as objects of the .jsonl input format (the web's POST), checked as a file's lines
+    are; a problem names the article by its position ("article 2: missing 'id'")."""
+    for number, obj in enumerate(articles, start=1):
+        try:
+            article = _object_article(obj, f"article {number}")
+        except InputError as err:
+            article = Problem(f"article {number}", err.reason)
+        if isinstance(article, Problem):
+            on_problem(article)
+        else:
+            yield article
+
+
 def _json_article(line: str, where: str) -> Union[RawArticle, Problem]:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as err:
         return Problem(where, f"malformed JSON ({err.msg} at column {err.colno})")
+    return _object_article(obj, where)
+
+
+def _object_article(obj: object, where: str) -> Union[RawArticle, Problem]:
     if not isinstance(obj, dict):
         return Problem(where, "expected a JSON object per line")
     article_id = obj.get("id")
