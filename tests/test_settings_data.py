@@ -121,3 +121,27 @@ def test_every_data_file_is_read_through_the_loader():
         if 'files("strikelog.data")' in text and path.name != "resources.py":
             strays.append(str(path.relative_to(SRC)))
     assert not strays, f"data files read without resources.data_text: {strays}"
+
+
+def test_no_command_line_option_reads_the_environment_behind_settings():
+    """--db, --workers, --token and --tiles take their defaults from config.Settings, not from click."""
+    from strikelog.cli import cli
+
+    def options(command):
+        for param in command.params:
+            yield command.name, param
+        for sub in getattr(command, "commands", {}).values():
+            yield from options(sub)
+
+    read_by_click = [f"{name} {p.name}" for name, p in options(cli) if getattr(p, "envvar", None)]
+    assert not read_by_click
+
+
+def test_the_ledger_named_in_the_environment_is_the_commands_default(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from strikelog.cli import cli
+
+    monkeypatch.setenv("STRIKELOG_DB", str(tmp_path / "elsewhere.db"))
+    result = CliRunner().invoke(cli, ["events"])
+    assert result.exit_code != 0 and "elsewhere.db: no ledger here yet" in result.output

