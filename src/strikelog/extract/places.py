@@ -229,11 +229,19 @@ def _is_destination(span: Any) -> bool:
             and prep.head.lemma_.lower() in _DESTINATION_VERBS)
 
 
+def _named_place_noun(noun: Any) -> bool:
+    """ "the Amalfi area", "Kharkiv's Kyivskyi district": a place noun that a proper name modifies
+    ("Ukraine's second city" names no place of its own)."""
+    return any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in noun.children)
+
+
 def _is_locative(span: Any) -> bool:
     """A place name used as a location ('in Iraq', 'near Abu Ghraib', 'Deir al Zur, Syria'),
     not as a modifier or a party ('Iraqi officials', 'the US said', 'Iraq's army')."""
     root = span.root
     node = root
+    if node.dep_ in ("poss", "compound") and node.head.lemma_.lower() in _PLACE_NOUNS and _named_place_noun(node.head):
+        node = node.head  # "in the Amalfi area", "on Kharkiv's Kyivskyi district": the names of a place phrase
     for _ in range(3):  # 'in Deir al Zur, Syria': an appositive or conjunct of a locative name
         if node.dep_ in ("appos", "conj", "npadvmod") and node.head is not node:
             node = node.head

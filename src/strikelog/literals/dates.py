@@ -46,6 +46,8 @@ _PATTERNS = [
     re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2}))?"),
     re.compile(rf"(?P<mname>{MONTH_RE})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}}){_TIME}", re.I),
     re.compile(rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mname>{MONTH_RE}),?\s+(?P<year>\d{{4}}){_TIME}", re.I),
+    # "21.03.2024 18:10": day first, as the dotted form is written (Europe, Ukraine, Russia)
+    re.compile(r"\b(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?:,?\s+(?P<hour>\d{1,2}):(?P<minute>\d{2}))?"),
 ]
 
 
