@@ -88,12 +88,7 @@ def ingest_sources(
 
     settings = settings or Settings()
     report = IngestReport()
-
-    def problem(p: Problem) -> None:
-        report.problems.append(p)
-        if on_problem:
-            on_problem(p)
-
+    problem = report.problem_sink(on_problem)
     sources = list(sources)
     urls = list(dict.fromkeys(canonical_url(str(s)) for s in sources if is_url(s)))
     paths = files.discover([s for s in sources if not is_url(s)], problem)
@@ -278,12 +273,7 @@ def ingest_articles(
     Problems name the article by its position: "article 2: missing 'id'"."""
     settings = settings or Settings()
     report = IngestReport()
-
-    def problem(p: Problem) -> None:
-        report.problems.append(p)
-        if on_problem:
-            on_problem(p)
-
+    problem = report.problem_sink(on_problem)
     with open_ledger(db) as store:
         ingest_raw_articles(files.read_objects(articles, problem), store, settings, report, problem, None)
     return report

@@ -218,12 +218,7 @@ def ingest_dask(
 ) -> IngestReport:
     """`ingest_paths` on a Dask cluster: step 1 on the workers, then step 2 into the ledger at `db`."""
     report = IngestReport()
-
-    def problem(p: Problem) -> None:
-        report.problems.append(p)
-        if on_problem:
-            on_problem(p)
-
+    problem = report.problem_sink(on_problem)
     with _connected(scheduler) as client:
         reports = analyse_to_parquet(paths, client, parquet_dir, settings, problem, progress, ledger=db)
         report.unchanged += sum(r.unchanged for r in reports)

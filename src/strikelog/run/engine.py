@@ -43,6 +43,14 @@ class IngestReport:
     events: int = 0
     changes: LedgerChanges = field(default_factory=LedgerChanges)
 
+    def problem_sink(self, also: Optional[Callable[[Problem], None]] = None) -> Callable[[Problem], None]:
+        """Where an ingest reports a problem: kept in this report, and passed on to `also`."""
+        def sink(problem: Problem) -> None:
+            self.problems.append(problem)
+            if also:
+                also(problem)
+        return sink
+
 
 def article_frames(result: ArticleResult) -> merge.ArticleFrames:
     anchor = result.article.anchor
