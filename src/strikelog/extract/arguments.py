@@ -91,7 +91,7 @@ class Arguments(Component):
         words = {t.lemma_.lower() for t in tokens}
         head_is_force = tok.lemma_.lower() in self.rules["force_nouns"] or tok.lower_ in self.rules["force_nouns"]
         head_is_country = any(t.start <= tok.i < t.end and t.label == "COUNTRY" for t in countries)
-        if countries and (head_is_force or (head_is_country and pronouns)):
+        if countries and (head_is_force or ((head_is_country or _demonym_before(tok, countries)) and pronouns)):
             return self.lex.countries[countries[0].key].military  # a country struck is a place, not a party
         if tok.lower_ in _PRONOUNS:
             if not pronouns:
@@ -103,6 +103,8 @@ class Arguments(Component):
                 return antecedent
             if speaker and speaker.actor:
                 return speaker.actor
+            if tok.lower_ in _PERSONAL:  # "he ordered strikes": a person, not the last group named
+                return None
             return self.last_actor
         named = _unlisted_group_name(tok, self.rules["armed_nouns"])
         if named:
@@ -246,6 +248,19 @@ def _unlisted_group_name(tok: Any, armed_nouns: dict) -> Optional[str]:
     start = min(t.i for n in names for t in n.subtree)
     words = [t.text for t in tok.doc[start:tok.i] if t.pos_ == "PROPN"]
     return " ".join(words) if words else None
+
+
+_PERSONAL = {"he", "she", "him", "her", "his"}
+
+
+def _demonym_before(tok: Any, countries: list[Tagged]) -> bool:
+    """ "the Pakistani shelling", "an Ethiopian air strike", "Russian missile strikes": a demonym right
+    before the event noun, with only the words of the noun itself between them."""
+    if tok.dep_ != "amod" or not any(t.start <= tok.i < t.end and t.label == "DEMONYM" for t in countries):
+        return False
+    head = tok.head
+    between = tok.doc[tok.i + 1:head.i]
+    return tok.i < head.i and all(w.dep_ == "compound" and w.head.i in (head.i, w.i + 1) for w in between)
 
 
 def _headline_passive(verb: Any, children: list[Any]) -> bool:

@@ -195,8 +195,9 @@ def _finer_than(frame: Frame, open_frame: Frame, mentions: list[Mention]) -> boo
     place keeps it apart (the operation lends it its details later, `_lend_operation_details`)."""
     if not _is_specific(frame.where) or _is_specific(open_frame.where):
         return False
-    return open_frame.where.name is not None or any(
-        mentions[i].plural and not mentions[i].generic for i in open_frame.mentions)  # "the operation killed X and 50 others": one strike
+    several = any(mentions[i].plural and not mentions[i].generic for i in open_frame.mentions)
+    by_country = open_frame.where.geo_precision >= 4  # "Israeli strike in Iran", then "in Tehran": one strike, told at two levels
+    return several or (open_frame.where.name is not None and not by_country)  # "the operation killed X and 50 others": one strike
 
 
 def _trigger_family(word: str) -> str:
