@@ -306,3 +306,39 @@ def test_a_name_the_model_called_a_person_is_a_place_only_if_the_gazetteer_knows
     assert resolver.locate([PlaceRef("Abdulrahman", "in", label="NAME")], []).lat is None
     named = resolver.locate([PlaceRef("Sanaa", "in", label="NAME"), PlaceRef("Aden", "in")], [])
     assert named.name == "Aden"  # a place the model read as one comes first
+
+
+def test_a_demonym_before_the_strike_names_its_actor(run_extract, write_article):
+    path = write_article("demonym.txt", (
+        "Dozens killed in Ethiopian air strike on camp in Tigray\n\n"
+        "At least 40 people were killed when an Ethiopian air strike hit a camp for displaced people in "
+        "Mekelle on Friday, aid workers said."
+    ), published="2022-01-08")
+    events, _ = run_extract(path)
+    news = reported_events(events)
+    assert [e["actor1"] for e in news] == ["Ethiopian military"]
+
+
+def test_a_strike_told_by_country_then_by_city_is_one_strike(run_extract, write_article):
+    path = write_article("levels.txt", (
+        "Hamas says its leader killed in Israeli strike in Iran\n\n"
+        "Hamas said on Wednesday that its political leader was killed in an Israeli strike in Iran.\n\n"
+        "A missile hit a guesthouse in Tehran where he was staying, killing him and a bodyguard."
+    ), published="2024-07-31")
+    events, _ = run_extract(path)
+    news = reported_events(events)
+    assert len(news) == 1
+    assert news[0]["location"]["name"] == "Tehran"
+
+
+def test_he_is_a_person_not_the_last_group_named(run_extract, write_article):
+    path = write_article("he.txt", (
+        "Russia strikes Kyiv after bridge blast\n\n"
+        "Russian missiles hit Kyiv on Monday, killing 11 people.\n\n"
+        "Ukrainian forces attacked the Crimean bridge on Saturday, Moscow says.\n\n"
+        "In a televised address, the president said that he ordered massive long-range strikes against energy "
+        "and command targets on Monday."
+    ), published="2022-10-10")
+    events, _ = run_extract(path)
+    mondays = [e for e in reported_events(events) if e["date_start"] == "2022-10-10"]
+    assert [e["actor1"] for e in mondays] == ["Russian military"]
