@@ -342,3 +342,13 @@ def test_he_is_a_person_not_the_last_group_named(run_extract, write_article):
     events, _ = run_extract(path)
     mondays = [e for e in reported_events(events) if e["date_start"] == "2022-10-10"]
     assert [e["actor1"] for e in mondays] == ["Russian military"]
+
+
+def test_a_death_toll_that_climbs_is_the_events_toll(run_extract, write_article):
+    path = write_article("toll.txt", (
+        "Toll from Saada prison strike climbs\n\n"
+        "The death toll from a coalition air strike on a prison in Saada has climbed to at least 82, "
+        "aid workers said on Sunday."
+    ), published="2022-01-23")
+    events, _ = run_extract(path)
+    assert [e["fatalities"]["best"] for e in reported_events(events)] == [82]

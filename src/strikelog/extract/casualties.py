@@ -53,6 +53,10 @@ class Casualties(Component):
                 count = _count_of(obj) if obj is not None else None
                 if count is not None:
                     yield field_name, count, obj
+            elif lemma == "toll" and tok.pos_ == "NOUN":
+                found = _toll_figure(tok)  # "the death toll from the strike has climbed to at least 82"
+                if found is not None:
+                    yield found
             elif lemma in rules["casualty_nouns"] and tok.pos_ in ("NOUN", "ADJ"):
                 field_name = rules["casualty_nouns"][lemma]
                 if tok.pos_ == "ADJ" and tok.dep_ in ("amod",):
@@ -73,6 +77,22 @@ class Casualties(Component):
         tags = self.tags_in(tokens)
         actors = [t for t in tags if t.label == "ACTOR"]
         return actors[0].key if actors else self.affiliation(tokens, tags)
+
+
+def _toll_figure(toll: Any) -> Optional[tuple[str, Count, Any]]:
+    """ "The death toll from X has risen to 82", "the toll stood at 20": the figure the toll reaches, for
+    the event the toll is of (or for the sentence's event when none is named)."""
+    if toll.dep_ not in ("nsubj", "nsubjpass") or any(c.lower_ in ("injury", "wounded") for c in toll.children):
+        return None
+    verb = toll.head
+    figure = next((g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("to", "at") for g in c.children
+                   if g.dep_ == "pobj"), None)
+    count = _count_of(figure, own_head=True) if figure is not None else None
+    if count is None:
+        return None
+    event = next((g for c in toll.children if c.dep_ == "prep" and c.lower_ in ("from", "in", "of") for g in c.children
+                  if g.dep_ == "pobj"), None)
+    return "fatalities", count, event if event is not None else toll
 
 
 def _count_of(tok: Any, own_head: bool = False) -> Optional[Count]:
