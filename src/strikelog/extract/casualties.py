@@ -53,10 +53,8 @@ class Casualties(Component):
                 count = _count_of(obj) if obj is not None else None
                 if count is not None:
                     yield field_name, count, obj
-            elif lemma == "toll" and tok.pos_ == "NOUN":
-                found = _toll_figure(tok)  # "the death toll from the strike has climbed to at least 82"
-                if found is not None:
-                    yield found
+            elif lemma == "toll" and tok.pos_ == "NOUN" and _toll_figure(tok) is not None:
+                yield _toll_figure(tok)  # "the death toll from the strike has climbed to at least 82"
             elif lemma in rules["casualty_nouns"] and tok.pos_ in ("NOUN", "ADJ"):
                 field_name = rules["casualty_nouns"][lemma]
                 if tok.pos_ == "ADJ" and tok.dep_ in ("amod",):
@@ -87,7 +85,7 @@ def _toll_figure(toll: Any) -> Optional[tuple[str, Count, Any]]:
     verb = toll.head
     figure = next((g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("to", "at") for g in c.children
                    if g.dep_ == "pobj"), None)
-    count = _count_of(figure, own_head=True) if figure is not None else None
+    count = read_count(" ".join(t.text for t in figure.subtree)) if figure is not None else None
     if count is None:
         return None
     event = next((g for c in toll.children if c.dep_ == "prep" and c.lower_ in ("from", "in", "of") for g in c.children
