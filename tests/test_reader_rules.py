@@ -352,3 +352,16 @@ def test_a_death_toll_that_climbs_is_the_events_toll(run_extract, write_article)
     ), published="2022-01-23")
     events, _ = run_extract(path)
     assert [e["fatalities"]["best"] for e in reported_events(events)] == [82]
+
+
+def test_a_report_with_its_own_day_and_toll_is_another_event(run_extract, write_article):
+    path = write_article("ownday.txt", (
+        "Rebels say dozens killed in drone strike on camp\n\n"
+        "Rebels said on Saturday that dozens of people had been killed in a drone strike on a camp for "
+        "displaced people in northern Ethiopia.\n\n"
+        "The UN reported this week that three refugees had been killed in an air strike on a refugee camp "
+        "in Tigray on Wednesday."
+    ), published="2022-01-08")
+    events, _ = run_extract(path)
+    tolls = sorted((e["fatalities"]["best"] or 0) for e in reported_events(events))
+    assert tolls == [3, 12]

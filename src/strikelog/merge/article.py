@@ -15,7 +15,7 @@ from ..records import DateRange, Location, Mention
 from ..resources import Lexicon, lexicon
 from .frames import Frame
 from .responses import _resolve_responses
-from .scoring import _frame_affinity, _specificity, _tolls, actor_relation, affinity, dates_conflict, more_specific_actor, places_relation
+from .scoring import _frame_affinity, _same_day, _specificity, _tolls, _tolls_apart, actor_relation, affinity, dates_conflict, more_specific_actor, places_relation
 
 
 def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None,
@@ -150,6 +150,8 @@ def _same_story(open_frame: Frame, frame: Frame, mentions: list[Mention], lex: L
     if open_frame.status == frame.status == "background" and not _refers_back(frame, mentions) \
             and not (_told_of_one_thing(open_frame, frame) or open_frame.names & frame.names):
         return False  # earlier events listed as context ("In July ...; a wave of blasts last month ...") stay apart
+    if _own_day_and_toll(frame, open_frame, mentions):
+        return False  # "three refugees had been killed in an air strike on a camp on Wednesday": another event
     if _headline_only(frame, mentions):  # a headline's parties are often misread: place and day decide
         return not dates_conflict(frame.when, open_frame.when) and places_relation(frame.where, open_frame.where) != "conflict"
     if (open_frame.named_places and frame.named_places and not open_frame.named_places & frame.named_places
@@ -163,6 +165,13 @@ def _same_story(open_frame: Frame, frame: Frame, mentions: list[Mention], lex: L
         return False
     opening = mentions[min(frame.mentions, key=lambda i: mentions[i].sentence_index)]
     return not (set(re.findall(r"[a-z]+", opening.sentence.lower())) & _SETS_APART)
+
+
+def _own_day_and_toll(frame: Frame, open_frame: Frame, mentions: list[Mention]) -> bool:
+    """A later report that refers back to nothing and tells a day and a toll of its own, far from the
+    open event's toll, is another event (a rising toll keeps its day or refers back: "the toll rose")."""
+    dated = frame.when.precision == "day" and not _same_day(frame.when, open_frame.when)
+    return dated and not _refers_back(frame, mentions) and _tolls_apart(frame, open_frame)
 
 
 def _refers_back(frame: Frame, mentions: list[Mention]) -> bool:
