@@ -85,8 +85,10 @@ def _day_of_another_happening(span: Any) -> bool:
 
 def _with_day_number(ent: Any) -> Any:
     """ "on the night of 12 February": the parser may leave the day's number outside the month it
-    modifies; give it back ("12 February", "12th of February")."""
+    modifies; give it back ("12 February", "12th of February"), and "this" to "this morning"."""
     doc, start = ent.doc, ent.start
+    if start >= 1 and doc[start - 1].lower_ in ("this", "last") and ent.label_ == "TIME":
+        return doc[start - 1:ent.end]  # "this morning's strike", "last night": the model left the word out
     if start >= 2 and doc[start - 1].lower_ == "of" and _DAY_NUMBER.fullmatch(doc[start - 2].text):
         return doc[start - 2:ent.end]
     if start >= 1 and _DAY_NUMBER.fullmatch(doc[start - 1].text) and doc[start - 1].head.i in range(ent.start, ent.end):

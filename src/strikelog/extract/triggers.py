@@ -26,6 +26,8 @@ class Triggers(Component):
                 hits.append((tok, entry, lemma))
             elif tok.lower_ == "another" and hits and _following_prep(tok) is not None:
                 hits.append((tok, hits[-1][1], hits[-1][2]))  # "the attacks on the base, along with another on X"
+            elif phrase := _phrasal(tok, self.rules["phrasal_triggers"], weapon_tokens):
+                hits.append((tok, {"pos": ["VERB"], "hint": self.rules["phrasal_triggers"][phrase]}, phrase))  # "blew up", "went off"
             elif tok.lemma_.lower() == "open" and tok.pos_ == "VERB" and any(
                 c.dep_ == "dobj" and c.lower_ == "fire" for c in tok.children
             ):
@@ -86,6 +88,25 @@ class Triggers(Component):
                 break
             node = node.head
         return False
+
+
+_EXPLOSIVE_NOUNS = {"device", "bomb", "explosive", "explosives", "mine", "charge", "shell", "grenade", "ied"}
+
+
+def _phrasal(tok: Any, phrasal: dict, weapon_tokens: set[int]) -> Optional[str]:
+    """The phrasal trigger a verb and its particle make ("blew up", "went off", "set off"), if any;
+    "went off" only when a weapon or an explosive went off (not an alarm)."""
+    if tok.pos_ != "VERB":
+        return None
+    for child in tok.children:
+        phrase = f"{tok.lemma_.lower()} {child.lower_}"
+        if child.dep_ in ("prt", "advmod", "prep") and phrase in phrasal:
+            if phrase == "go off":
+                subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+                if subject is None or not (subject.i in weapon_tokens or subject.lemma_.lower() in _EXPLOSIVE_NOUNS):
+                    return None
+            return phrase
+    return None
 
 
 def _names_a_weapon(tok: Any, weapon_tokens: set[int]) -> bool:
