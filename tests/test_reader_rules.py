@@ -231,8 +231,8 @@ def test_a_clause_of_place_about_an_older_blast_does_not_date_the_news(run_extra
         "killing 40 people."
     ))  # no publication date: "on Sunday" cannot be placed, and 2019 is not the news's day
     events, _ = run_extract(path)
-    news = reported_events(events)
-    assert [(e["date_start"], e["fatalities"]["best"]) for e in news] == [(None, 7)]
+    told = sorted((e["fatalities"]["best"], e["date_start"]) for e in events)
+    assert told == [(7, None), (40, "2019-03-03")]  # the older blast is an event of its own, not the news's day
 
 
 def test_two_sides_blaming_each_other_tell_one_event(run_extract, write_article):
@@ -365,3 +365,15 @@ def test_a_report_with_its_own_day_and_toll_is_another_event(run_extract, write_
     events, _ = run_extract(path)
     tolls = sorted((e["fatalities"]["best"] or 0) for e in reported_events(events))
     assert tolls == [3, 12]
+
+
+def test_a_device_that_went_off_is_the_event(run_extract, write_article):
+    path = write_article("wentoff.txt", (
+        "IS cell blows up army patrol in Deir ez-Zor desert\n\n"
+        "Six soldiers were killed yesterday when an explosive device went off under their vehicle near "
+        "Deir ez-Zor, a monitoring group said."
+    ), published="2024-06-10")
+    events, _ = run_extract(path)
+    news = reported_events(events)
+    assert [(e["sub_event_type"], e["date_start"], e["location"]["country"]) for e in news] == [
+        ("Remote explosive/landmine/IED", "2024-06-09", "SY")]

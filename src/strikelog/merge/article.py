@@ -28,7 +28,7 @@ def cluster_article(mentions: list[Mention], lex: Optional[Lexicon] = None,
         if m.status == "aggregate":
             continue
         scored = [(affinity(f, m, lex), f) for f in frames if not _other_named_place(f, m) and not _answer_of(f, index, mentions)]
-        scored = [(s + _same_wording(f, m, mentions), _nearby(f, m, mentions), _last_sentence(f, mentions), f)
+        scored = [(s + _same_wording(f, m, mentions) + _same_toll(f, m), _nearby(f, m, mentions), _last_sentence(f, mentions), f)
                   for s, f in scored if s is not None]
         poor = not (m.where.name or m.when.start)
         thin = not (m.actor1 or m.actor2 or m.weapons or m.when.start or m.fatalities.known or m.wounded.known)
@@ -221,6 +221,11 @@ def _same_wording(frame: Frame, m: Mention, mentions: list[Mention]) -> float:
     """Reports call one side's acts 'attacks' and the other's 'strikes': same word, likelier same event."""
     family = _trigger_family(m.trigger)
     return 0.5 if any(_trigger_family(mentions[i].trigger) == family for i in frame.mentions) else 0.0
+
+
+def _same_toll(frame: Frame, m: Mention) -> float:
+    """ "Car bomb kills seven" and the sentence that says seven were killed: a figure both state."""
+    return 1.0 if frame.tolls & _tolls(m) else 0.0
 
 
 def _says_enough(frame: Frame, mentions: list[Mention]) -> bool:
