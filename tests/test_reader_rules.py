@@ -377,3 +377,13 @@ def test_a_device_that_went_off_is_the_event(run_extract, write_article):
     news = reported_events(events)
     assert [(e["sub_event_type"], e["date_start"], e["location"]["country"]) for e in news] == [
         ("Remote explosive/landmine/IED", "2024-06-09", "SY")]
+
+
+def test_a_demonym_on_the_weapon_of_the_strike_names_its_actor(run_extract, write_article):
+    path = write_article("weapon_demonym.txt", (
+        "Missile strike on Odesa port\n\n"
+        "Two people were killed in this morning's Russian missile strike on the port of Odesa, the regional "
+        "governor said."
+    ), published="2024-05-01")
+    events, _ = run_extract(path)
+    assert [(e["actor1"], e["date_start"]) for e in reported_events(events)] == [("Russian military", "2024-05-01")]

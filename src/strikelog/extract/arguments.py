@@ -47,6 +47,9 @@ class Arguments(Component):
                         agent = c
                     elif c.dep_ in ("compound", "amod", "nmod") and agent is None and self.is_actor_token(c):
                         agent = c
+                    elif c.dep_ == "compound" and agent is None and c.i == member.i - 1:
+                        agent = next((g for g in c.children if g.dep_ == "amod" and g.i == c.i - 1
+                                      and self.is_actor_token(g)), None)  # "Russian missile strike"
                     elif c.dep_ == "prep" and c.lower_ == "by" and agent is None:
                         agent = next((g for g in c.children if g.dep_ == "pobj"), None)
                     elif c.dep_ == "prep" and c.lower_ in ("on", "against", "at", "targeting", "of") and target is None:
