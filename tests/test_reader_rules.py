@@ -387,3 +387,26 @@ def test_a_demonym_on_the_weapon_of_the_strike_names_its_actor(run_extract, writ
     ), published="2024-05-01")
     events, _ = run_extract(path)
     assert [(e["actor1"], e["date_start"]) for e in reported_events(events)] == [("Russian military", "2024-05-01")]
+
+
+def test_weapons_the_target_holds_are_not_the_strikes(run_extract, write_article):
+    path = write_article("workshop.txt", (
+        "Russian missiles hit Kharkiv, killing three\n\n"
+        "Russian ballistic missiles struck an industrial area in Kharkiv early on Thursday, killing at least "
+        "three people, regional officials said.\n\n"
+        "Russia's defence ministry said its forces had struck a workshop assembling long-range drones in Kharkiv."
+    ), published="2024-03-21")
+    events, _ = run_extract(path)
+    news = reported_events(events)
+    assert len(news) == 1 and news[0]["weapons"] and "drone" not in news[0]["weapons"]
+
+
+def test_both_attacks_sums_up_and_tells_no_event_of_its_own(run_extract, write_article):
+    path = write_article("both.txt", (
+        "Base in Anbar targeted twice\n\n"
+        "Militants fired rockets at Ain al-Asad air base in Anbar on Wednesday morning, officials said.\n\n"
+        "Hours later, mortar rounds hit the same base, wounding a guard.\n\n"
+        "The Islamic Resistance in Iraq claimed both attacks, saying they answered US support for the war in Gaza."
+    ), published="2024-01-25")
+    events, _ = run_extract(path)
+    assert all(e["location"]["country"] == "IQ" for e in reported_events(events))

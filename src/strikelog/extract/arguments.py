@@ -170,6 +170,8 @@ class Arguments(Component):
             root = sent.span.doc[tag.start:tag.end].root
             if tag.end - tag.start == 1 and root in group.members:
                 continue  # "the shelling": the act itself, which says no more than its type
+            if _described_by_the_target(root):
+                continue  # "struck a workshop assembling long-range drones": what was hit holds them
             if _unknown_or_denied(root):
                 continue  # "did not say what kind of aircraft or artillery were used"
             owner = _cause_owner(root, self.owner_group(root, groups), groups)
@@ -270,6 +272,19 @@ def _headline_passive(verb: Any, children: list[Any]) -> bool:
     """ "Police helicopter shot down during mission": "shot down" with no object says what was downed."""
     return (verb.lemma_.lower() == "shoot" and any(c.dep_ in ("prt", "advmod") and c.lower_ == "down" for c in children)
             and not any(c.dep_ == "dobj" for c in children))
+
+
+def _described_by_the_target(tok: Any) -> bool:
+    """A weapon word in a clause that describes a noun ("a workshop assembling drones", "a depot
+    storing missiles"), not the instrument of the event."""
+    node = tok
+    for _ in range(4):
+        if node.dep_ in ("acl", "relcl") and node.pos_ == "VERB" and node.tag_ == "VBG":
+            return True
+        if node.head is node:
+            return False
+        node = node.head
+    return False
 
 
 def _named_as_cause(tok: Any, group: _Group) -> bool:
