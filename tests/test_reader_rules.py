@@ -410,3 +410,29 @@ def test_both_attacks_sums_up_and_tells_no_event_of_its_own(run_extract, write_a
     ), published="2024-01-25")
     events, _ = run_extract(path)
     assert all(e["location"]["country"] == "IQ" for e in reported_events(events))
+
+
+def test_a_dotted_day_first_stamp_anchors_the_article():
+    from strikelog.text.clean import anchor_from_line
+
+    anchor = anchor_from_line("Last updated 21.03.2024 18:10 (Kyiv time)")
+    assert anchor is not None and anchor.moment.isoformat() == "2024-03-21T18:10:00"
+
+
+def test_a_big_city_and_a_name_of_one_story_country_are_not_moved_by_the_sentences_country(gazetteer):
+    resolver = PlaceResolver(gazetteer)
+    beirut = resolver.locate([PlaceRef("Beirut", "in", country_hint="IL")], ["IL"])
+    assert beirut.country == "LB"  # whatever Poland's Bierutow, the sentence's Israel does not move Beirut
+    pahalgam = resolver.locate([PlaceRef("Pahalgam", "in", country_hint="PK")], ["IN", "PK"])
+    assert (pahalgam.country, pahalgam.geo_precision) == ("IN", 1)
+
+
+def test_an_attack_that_was_in_retaliation_answers_what_it_names(run_extract, write_article):
+    path = write_article("copula.txt", (
+        "Drone strike hits militia depot in Syria\n\n"
+        "A drone strike destroyed a militia depot near Albu Kamal on Friday, a monitor said.\n\n"
+        "Officials said the strike was in retaliation for a rocket attack on a US base near Shaddadi."
+    ), published="2024-02-03")
+    events, _ = run_extract(path)
+    news = [e for e in reported_events(events) if e["date_start"] == "2024-02-02"]
+    assert news and news[0]["responds_to"]
