@@ -249,14 +249,14 @@ def test_clusters_axis_legend_and_the_table_columns(page, events):
 def test_a_row_click_opens_the_panel_with_sources_by_outlet_and_headline(page, events):
     from playwright.sync_api import expect
 
-    kharkiv = next(e for e in events if e["sources"] == ["f09_kharkiv_missile_wire"] and e["status"] == "reported")
+    single = next(e for e in events if e["sources"] == ["f16_africom_strike_jilib"] and e["status"] == "reported")  # one source
     open_page(page)
-    page.locator(f"#events tr[data-event-id='{kharkiv['event_id']}'] td").nth(5).click()  # the place, not the link
-    expect(page.locator("#event-id")).to_have_text(kharkiv["event_id"])
-    assert query_of(page)["event"] == kharkiv["event_id"]
-    expect(page.locator(f"#events tr.open[data-event-id='{kharkiv['event_id']}']")).to_have_count(1)
+    page.locator(f"#events tr[data-event-id='{single['event_id']}'] td").nth(5).click()  # the place, not the link
+    expect(page.locator("#event-id")).to_have_text(single["event_id"])
+    assert query_of(page)["event"] == single["event_id"]
+    expect(page.locator(f"#events tr.open[data-event-id='{single['event_id']}']")).to_have_count(1)
     with open_ledger(page.server_ledger) as store:
-        article = store.article("f09_kharkiv_missile_wire")
+        article = store.article("f16_africom_strike_jilib")
     source = page.locator("#panel ul.sources li")
     expect(source).to_have_count(1)
     expect(source.locator(".outlet")).to_have_text(article["outlet"])
