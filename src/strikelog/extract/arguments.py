@@ -289,7 +289,7 @@ def _described_by_the_target(tok: Any) -> bool:
 
 def _named_as_cause(tok: Any, group: _Group) -> bool:
     """The word lies in what the group answers ("followed a drone swarm"), though no event is named there."""
-    return group.cause_tokens.get(tok.i) is not None
+    return tok.i in group.cause_tokens
 
 
 def _unknown_or_denied(tok: Any) -> bool:

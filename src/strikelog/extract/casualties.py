@@ -53,8 +53,8 @@ class Casualties(Component):
                 count = _count_of(obj) if obj is not None else None
                 if count is not None:
                     yield field_name, count, obj
-            elif lemma == "toll" and tok.pos_ == "NOUN" and _toll_figure(tok) is not None:
-                yield _toll_figure(tok)  # "the death toll from the strike has climbed to at least 82"
+            elif lemma == "toll" and tok.pos_ == "NOUN" and (toll := _toll_figure(tok)) is not None:
+                yield toll  # "the death toll from the strike has climbed to at least 82"
             elif lemma in rules["casualty_nouns"] and tok.pos_ in ("NOUN", "ADJ"):
                 field_name = rules["casualty_nouns"][lemma]
                 if tok.pos_ == "ADJ" and tok.dep_ in ("amod",):

@@ -48,8 +48,9 @@ class Places(Component):
         if span.root.dep_ != "pobj" or prep.lower_ != "in":
             return False
         party = prep.head
-        armed = set(self.rules["armed_nouns"]) | set(self.rules["force_nouns"])
-        if not (any(t.label == "ACTOR" for t in self.tags_in([party])) or party.lemma_.lower() in armed):
+        lemma = party.lemma_.lower()
+        armed = lemma in self.rules["armed_nouns"] or lemma in self.rules["force_nouns"]
+        if not (armed or any(t.label == "ACTOR" for t in self.tags_in([party]))):
             return False
         node = party  # the doer ("claimed by ... Houthi in Yemen"), not a target ("strikes on Jaish in Bahawalpur")
         for _ in range(4):

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any, Optional
 
 from ..records import Mention
-from .tokens import Component, _Group, _Sentence, _token_at
+from .tokens import Component, _governing_group, _Group, _Sentence, _token_at
 from .words import _SEQUENCE_VERBS
 
 
@@ -104,7 +104,7 @@ def _cue_phrases(heads: list[Any], group: _Group, text: str, cues: list[str], ev
                     c.split()[-1] == prep.lower_ and _says_cue(c, text) for c in cues)
                 if is_cue or (prep.lower_ == "to" and group.lemma == "respond"):
                     yield prep
-            elif named and prep.head.dep_ == "pobj" and _nearest_event(prep, events) is group:
+            elif named and prep.head.dep_ == "pobj" and _governing_group(prep.head, events) is group:
                 yield prep  # "an airstrike on Sanaa which killed 14 in a response to ...": deeper, no other event between
 
 
@@ -112,15 +112,6 @@ def _tells_sequence(verb: Any) -> bool:
     """ 'came', 'followed', 'occurred', 'took place': a verb that only places its subject in time."""
     lemma = verb.lemma_.lower()
     return lemma in _SEQUENCE_VERBS or (lemma == "take" and any(c.dep_ == "dobj" and c.lower_ == "place" for c in verb.children))
-
-
-def _nearest_event(tok: Any, groups: list[_Group]) -> Optional[_Group]:
-    """The group of the first trigger above the word."""
-    for node in tok.ancestors:
-        for g in groups:
-            if any(m.i == node.i for m in g.members):
-                return g
-    return None
 
 
 def _hangs_on(tok: Any, others: set[int], group: _Group) -> bool:

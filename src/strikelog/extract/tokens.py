@@ -72,15 +72,7 @@ class Component:
         return [tag for _, tag in sorted(found.values(), key=lambda pair: pair[0])]
 
     def owner_group(self, tok: Any, groups: list[_Group]) -> Optional[_Group]:
-        node = tok
-        for _ in range(12):
-            for g in groups:
-                if any(m.i == node.i for m in g.members):
-                    return g
-            if node.head is node:
-                return None
-            node = node.head
-        return None
+        return _governing_group(tok, groups, hops=12)
 
     def in_relative_of_another(self, tok: Any, group: _Group) -> bool:
         """ "The attack happened at a junction where a truck blew up on October 14, 2017, killing 512":
@@ -88,13 +80,12 @@ class Component:
         clause's own event, unless the clause only counts the victims ("the city of Cali, where six
         people were killed")."""
         members = {m.i for m in group.members}
-        victims = set(self.rules["casualty_verbs"])
         node = tok
         for _ in range(12):
             if node.i in members or node.head is node:
                 return False
             if node.dep_ == "relcl" and node.head.i not in members and _opened_by_where(node):
-                return node.lemma_.lower() not in victims
+                return node.lemma_.lower() not in self.rules["casualty_verbs"]
             node = node.head
         return False
 
@@ -141,6 +132,19 @@ def _root_group(groups: list[_Group]) -> Optional[_Group]:
         return d
 
     return min(groups, key=lambda g: min(depth(m) for m in g.members))
+
+
+def _governing_group(tok: Any, groups: list[_Group], hops: Optional[int] = None) -> Optional[_Group]:
+    """The group of the first trigger at or above `tok` (within `hops` steps up, when given)."""
+    node, step = tok, 0
+    while hops is None or step < hops:
+        for g in groups:
+            if any(m.i == node.i for m in g.members):
+                return g
+        if node.head is node:
+            return None
+        node, step = node.head, step + 1
+    return None
 
 
 def _nearest_group(tok: Any, groups: list[_Group]) -> Optional[_Group]:

@@ -181,8 +181,7 @@ def _refers_back(frame: Frame, mentions: list[Mention]) -> bool:
 
 def _told_of_one_thing(a: Frame, b: Frame) -> bool:
     """The same named place, the same day, or the same toll."""
-    same_day = a.when.precision == b.when.precision == "day" and a.when.start == b.when.start
-    return same_day or bool(a.tolls & b.tolls) or (a.where.name is not None and places_relation(a.where, b.where) == "same")
+    return _same_day(a.when, b.when) or bool(a.tolls & b.tolls) or (a.where.name is not None and places_relation(a.where, b.where) == "same")
 
 
 def _told_alike(a: Frame, b: Frame) -> bool:
