@@ -135,9 +135,11 @@ def _root_group(groups: list[_Group]) -> Optional[_Group]:
 
 
 def _governing_group(tok: Any, groups: list[_Group], hops: Optional[int] = None) -> Optional[_Group]:
-    """The group of the first trigger at or above `tok` (within `hops` steps up, when given)."""
+    """The group of the first trigger at or above `tok` (within `hops` steps up, when given; never more
+    steps than the doc has tokens, spaCy's own guard in `Token.ancestors`)."""
     node, step = tok, 0
-    while hops is None or step < hops:
+    limit = len(tok.doc) if hops is None else hops
+    while step < limit:
         for g in groups:
             if any(m.i == node.i for m in g.members):
                 return g
